@@ -1,0 +1,47 @@
+import { createGateway, createLogger, loadConfigFile, SwitchyardError } from '../index.js';
+
+export interface ServeOptions {
+  config: string;
+  port?: number;
+  host?: string;
+  logLevel?: string;
+  pretty?: boolean;
+}
+
+/** Starts the gateway and keeps it up until SIGTERM/SIGINT, then drains. Returns the exit code. */
+export async function serve(options: ServeOptions): Promise<number> {
+  let gateway;
+  try {
+    const config = await loadConfigFile(options.config);
+    const logger = createLogger({
+      level: options.logLevel ?? config.logging?.level,
+      pretty: options.pretty ?? config.logging?.pretty,
+    });
+    gateway = await createGateway(config, { logger });
+    const { url } = await gateway.listen(options.port, options.host);
+    logger.info(
+      { url, providers: [...gateway.services.providers.keys()], models: gateway.catalog.entries.length },
+      `Switchyard listening on ${url}`,
+    );
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        logger.info({ signal }, 'shutting down: draining in-flight requests');
+        resolve();
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    await gateway.close();
+    logger.info('stopped');
+    logger.flush();
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`switchyard: ${message}`);
+    await gateway?.close();
+    return SwitchyardError.isInstance(error) &&
+      ['SY_ERR_CONFIG_INVALID', 'SY_ERR_PLUGIN_INVALID'].includes(error.code)
+      ? 2
+      : 1;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Reads a configuration file (YAML or JSON), validates it and reports every problem with its
+ * file, line and column. The `yaml` package keeps source positions, which JSON.parse cannot.
+ */
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { ConfigError, schemaIssues, type ConfigIssue } from './validate.js';
+import { gatewayConfigSchema } from './schema.js';
+import type { GatewayConfig } from './types.js';
+
+export interface ParsedFile {
+  value: unknown;
+  /** Finds the line and column of a JSON Pointer path inside the file. */
+  locate(path: string): { line: number; column: number } | undefined;
+}
+
+/** Parses YAML or JSON text (JSON is YAML), keeping positions. Syntax errors are ConfigErrors. */
+export function parseConfigText(text: string, file: string): ParsedFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((error) => {
+        const offset = error.pos[0];
+        const { line, col } = lineCounter.linePos(offset);
+        return { file, line, column: col, path: '', message: error.message.split('\n')[0] ?? 'syntax error' };
+      }),
+    );
+  }
+  return {
+    value: doc.toJS({ maxAliasCount: 100 }),
+    locate: (path) => locate(doc, lineCounter, path),
+  };
+}
+
+function locate(doc: Document, lineCounter: LineCounter, path: string) {
+  const segments = path
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  // Walk up until a node exists: a missing property is reported at its parent.
+  for (let depth = segments.length; depth >= 0; depth--) {
+    const keys = segments.slice(0, depth).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const node = depth === 0 ? doc.contents : doc.getIn(keys, true);
+    if (isNode(node) && node.range) {
+      const { line, col } = lineCounter.linePos(node.range[0]);
+      return { line, column: col };
+    }
+  }
+  return undefined;
+}
+
+/** Adds file positions to issues found in a parsed file. */
+export function locateIssues(parsed: ParsedFile, file: string, issues: ConfigIssue[]): ConfigIssue[] {
+  return issues.map((issue) => ({ ...issue, file, ...parsed.locate(issue.path) }));
+}
+
+/** Loads and validates a gateway configuration file. Throws a ConfigError listing every issue. */
+export async function loadConfigFile(file: string): Promise<GatewayConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([{ file, path: '', message: `cannot be read: ${(error as Error).message}` }]);
+  }
+  const parsed = parseConfigText(text, file);
+  const issues = schemaIssues(gatewayConfigSchema, parsed.value);
+  if (issues.length > 0) throw new ConfigError(locateIssues(parsed, file, issues));
+  return parsed.value as GatewayConfig;
+}

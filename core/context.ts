@@ -1,0 +1,106 @@
+/**
+ * The context every stage receives. Stages communicate only through it: the request flows in,
+ * the plan, attempts, response and usage flow out.
+ */
+import type { Logger } from './logger.js';
+import type { CatalogEntry } from './catalog.js';
+import type { SwitchyardError } from './errors/switchyard-error.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+} from './types/openai.js';
+import type { GatewayServices } from './services.js';
+
+/** Who is calling. Set by the auth stage (or a host's `identify` hook). */
+export interface Caller {
+  /** A stable id for the caller (key id, user id, or `anonymous`). */
+  id: string;
+  keyId?: string;
+  team?: string;
+  project?: string;
+  user?: string;
+  labels: Record<string, string>;
+}
+
+/** One candidate of the routing plan: a catalog entry the dispatcher may call. */
+export interface Candidate {
+  entry: CatalogEntry;
+}
+
+export interface RoutingPlan {
+  candidates: Candidate[];
+  /** Which rule or default produced the plan, for headers and audit. */
+  decidedBy: string;
+}
+
+export interface Attempt {
+  provider: string;
+  model: string;
+  startedAt: number;
+  durationMs: number;
+  outcome: 'ok' | 'error';
+  error?: { code: string; status: number; message: string; retryable: boolean };
+}
+
+export interface UsageRecord {
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  /** USD, from catalog prices. */
+  costUsd: number;
+}
+
+/**
+ * Free-form state that stages share. Plugins widen it by declaration merging:
+ *
+ * ```ts
+ * declare module 'switchyard' { interface GatewayState { myStage?: { score: number } } }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface GatewayState {}
+
+interface ContextBase {
+  readonly requestId: string;
+  /** Aborted when the client goes away or the gateway closes; every await downstream honours it. */
+  readonly signal: AbortSignal;
+  /** Milliseconds since the epoch when the request arrived. */
+  readonly startedAt: number;
+  /** Incoming headers, lower-cased. Read-only: credentials among them never travel upstream. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Headers the gateway adds to the response. */
+  readonly responseHeaders: Record<string, string>;
+  caller: Caller | undefined;
+  plan: RoutingPlan | undefined;
+  readonly attempts: Attempt[];
+  /** The catalog entry that answered. */
+  served: CatalogEntry | undefined;
+  usage: UsageRecord | undefined;
+  /** Set when the request failed, for the stages that observe the way back (accounting). */
+  error: SwitchyardError | undefined;
+  readonly state: GatewayState;
+  readonly log: Logger;
+  readonly services: GatewayServices;
+}
+
+export interface ChatContext extends ContextBase {
+  readonly operation: 'chat';
+  /** The validated canonical request. Stages may rewrite it before dispatch. */
+  request: ChatCompletionRequest;
+  response: ChatCompletion | undefined;
+  /** For streaming requests: the committed stream of chunks, set by dispatch. */
+  stream: AsyncIterable<ChatCompletionChunk> | undefined;
+}
+
+export interface EmbeddingsContext extends ContextBase {
+  readonly operation: 'embeddings';
+  request: EmbeddingsRequest;
+  response: EmbeddingsResponse | undefined;
+  stream: undefined;
+}
+
+export type GatewayContext = ChatContext | EmbeddingsContext;

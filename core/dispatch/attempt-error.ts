@@ -1,0 +1,42 @@
+import { SwitchyardError, toSwitchyardError } from '../errors/switchyard-error.js';
+import type { Attempt } from '../context.js';
+
+/**
+ * Normalises what an attempt threw. An abort caused by the client or the deadline is reported as
+ * such, whatever the provider made of it.
+ */
+export function attemptError(error: unknown, clientSignal: AbortSignal, deadlineAt: number, now: number) {
+  if (clientSignal.aborted) {
+    return new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The client closed the connection.', { cause: error });
+  }
+  if (now >= deadlineAt && !(SwitchyardError.isInstance(error) && error.code !== 'SY_ERR_UPSTREAM_TIMEOUT')) {
+    return new SwitchyardError(
+      'SY_ERR_DEADLINE_EXCEEDED',
+      'The request deadline passed before a provider answered.',
+      {
+        cause: error,
+      },
+    );
+  }
+  return toSwitchyardError(error);
+}
+
+export function recordAttempt(
+  attempts: Attempt[],
+  provider: string,
+  model: string,
+  startedAt: number,
+  now: number,
+  error?: SwitchyardError,
+): void {
+  attempts.push({
+    provider,
+    model,
+    startedAt,
+    durationMs: now - startedAt,
+    outcome: error ? 'error' : 'ok',
+    ...(error && {
+      error: { code: error.code, status: error.status, message: error.message, retryable: error.retryable },
+    }),
+  });
+}

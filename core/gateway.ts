@@ -1,0 +1,155 @@
+/**
+ * createGateway: turns a configuration into a running gateway, exposed as Koa middleware, a Node
+ * `(req, res)` handler, or a server of its own (`listen`). Everything that can be wrong with the
+ * configuration fails here, at boot, never on a request.
+ */
+import Koa from 'koa';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { compose } from './compose.js';
+import { createCatalog, type Catalog } from './catalog.js';
+import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
+import type { GatewayConfig } from './config/types.js';
+import { validateGatewayConfig } from './config/validate.js';
+import { SwitchyardError } from './errors/switchyard-error.js';
+import { errorResponder, sendError } from './http/error-response.js';
+import { createHandlers } from './http/handlers.js';
+import { InflightTracker } from './http/inflight.js';
+import { createRouter } from './http/router.js';
+import { createLogger, type Logger } from './logger.js';
+import { buildPipeline, type AnyStageFactory } from './pipeline.js';
+import { createProvider, loadProviderPlugin, type AnyProviderPlugin } from './plugins.js';
+import type { Capability, Provider } from './provider.js';
+import type { GatewayServices } from './services.js';
+
+export interface GatewayOptions {
+  /** Provider plugins available by name, besides those installed as npm packages. */
+  providerPlugins?: Iterable<AnyProviderPlugin>;
+  /** Stage factories available to the pipeline by name. */
+  stages?: Iterable<AnyStageFactory>;
+  logger?: Logger;
+  now?: () => number;
+  /** Environment for `${VAR}` expansion and `requiresEnv`; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Where npm provider plugins are resolved from; defaults to the working directory. */
+  resolveFrom?: string;
+}
+
+export interface ListenResult {
+  server: Server;
+  port: number;
+  url: string;
+}
+
+export interface Gateway {
+  readonly config: ResolvedConfig;
+  readonly catalog: Catalog;
+  readonly services: GatewayServices;
+  /** Koa middleware serving the gateway's routes, optionally under a prefix (`/llm`). */
+  koa(options?: { prefix?: string }): Koa.Middleware;
+  /** A Node `(req, res)` handler, for http.createServer or any framework that takes one. */
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Starts a server on the configured (or given) port and host. */
+  listen(port?: number, host?: string): Promise<ListenResult>;
+  /** Stops taking requests, lets in-flight requests and streams finish (up to the grace period), releases providers. */
+  close(): Promise<void>;
+}
+
+export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  validateGatewayConfig(config);
+  const resolved = resolveConfig(config, options.env ?? process.env);
+  const logger = options.logger ?? createLogger(config.logging);
+  const now = options.now ?? Date.now;
+
+  const registered = new Map<string, AnyProviderPlugin>();
+  for (const plugin of options.providerPlugins ?? []) registered.set(plugin.name, plugin);
+  const providers = new Map<string, Provider>();
+  const capabilities = new Map<string, readonly Capability[]>();
+  const resolveFrom = `${options.resolveFrom ?? process.cwd()}/`;
+  for (const [id, providerConfig] of resolved.providers) {
+    const plugin = await loadProviderPlugin(providerConfig.plugin, registered, resolveFrom);
+    const provider = createProvider(id, providerConfig, plugin, {
+      logger: logger.child({ provider: id }),
+      now,
+    });
+    providers.set(id, provider);
+    capabilities.set(id, provider.capabilities);
+  }
+  for (const [id, reason] of resolved.disabledProviders)
+    logger.info({ provider: id, reason }, 'provider disabled');
+
+  const catalog = createCatalog(
+    { providers: Object.fromEntries(resolved.providers), aliases: resolved.aliases },
+    new Set(providers.keys()),
+    capabilities,
+  );
+  const services: GatewayServices = { config: resolved, catalog, providers, logger, now };
+
+  const stageFactories = new Map<string, AnyStageFactory>();
+  for (const stage of options.stages ?? []) stageFactories.set(stage.name, stage);
+  const chain = buildPipeline(resolved.pipeline, stageFactories, services);
+
+  const inflight = new InflightTracker();
+  const handlers = createHandlers({ services, chain, inflight });
+  const errors = errorResponder(logger);
+
+  function koa(mount: { prefix?: string } = {}): Koa.Middleware {
+    const router = createRouter(handlers, mount.prefix);
+    return compose<Koa.Context>([
+      errors,
+      router.routes() as unknown as Koa.Middleware,
+      router.allowedMethods({ throw: true }) as unknown as Koa.Middleware,
+    ]) as Koa.Middleware;
+  }
+
+  const app = new Koa();
+  app.silent = true;
+  app.use(koa());
+  app.use(async function notFound(ctx) {
+    sendError(
+      ctx,
+      new SwitchyardError('SY_ERR_ROUTE_NOT_FOUND', `No endpoint at ${ctx.method} ${ctx.path}.`),
+    );
+  });
+  const handler = app.callback();
+
+  const servers = new Set<Server>();
+  let closed: Promise<void> | undefined;
+
+  return {
+    config: resolved,
+    catalog,
+    services,
+    koa,
+    handler,
+    async listen(port = resolved.server.port, host = resolved.server.host) {
+      const server = createServer(handler);
+      // Idle keep-alive sockets must not hold close() open.
+      server.keepAliveTimeout = 5_000;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      servers.add(server);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return { server, port: address.port, url: `http://${shownHost}:${address.port}` };
+    },
+    close() {
+      closed ??= (async () => {
+        const stopped = [...servers].map(
+          (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+        );
+        for (const server of servers) server.closeIdleConnections();
+        await inflight.drain(resolved.server.shutdownGraceMs);
+        for (const server of servers) server.closeAllConnections();
+        await Promise.all(stopped);
+        await Promise.all([...providers.values()].map((provider) => provider.close?.()));
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Tracks in-flight requests so close() can drain them: stop taking new ones, wait for those
+ * running (streams included) up to a grace period, then abort what is left.
+ */
+export class InflightTracker {
+  private readonly running = new Set<AbortController>();
+  private idle: (() => void) | undefined;
+  closing = false;
+
+  /** Registers a request; returns its controller and a function to call when it is over. */
+  enter(): { controller: AbortController; leave: () => void } {
+    const controller = new AbortController();
+    this.running.add(controller);
+    return {
+      controller,
+      leave: () => {
+        this.running.delete(controller);
+        if (this.running.size === 0) this.idle?.();
+      },
+    };
+  }
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Resolves when no request is running, or after `graceMs` (then aborting the stragglers). */
+  async drain(graceMs: number): Promise<void> {
+    this.closing = true;
+    if (this.running.size === 0) return;
+    const idle = new Promise<void>((resolve) => (this.idle = resolve));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)),
+    );
+    const outcome = await Promise.race([idle, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      for (const controller of this.running) controller.abort(new Error('gateway closed'));
+      await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    }
+  }
+}

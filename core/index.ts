@@ -1,0 +1,57 @@
+/**
+ * The core's public API: contracts, types and building blocks. It knows no provider and no rule;
+ * the package entry (../index.ts) adds the built-in plugins.
+ */
+export { compose, type Middleware, type Next } from './compose.js';
+export type {
+  Attempt,
+  Caller,
+  Candidate,
+  ChatContext,
+  EmbeddingsContext,
+  GatewayContext,
+  GatewayState,
+  RoutingPlan,
+  UsageRecord,
+} from './context.js';
+export { createCatalog, type Catalog, type CatalogEntry } from './catalog.js';
+export type * from './config/types.js';
+export { resolveConfig, DEFAULTS, type ResolvedConfig, type ResolvedStage } from './config/resolve.js';
+export { loadConfigFile, parseConfigText } from './config/load.js';
+export {
+  ConfigError,
+  formatIssue,
+  schemaIssues,
+  validateGatewayConfig,
+  type ConfigIssue,
+} from './config/validate.js';
+export { gatewayConfigSchema } from './config/schema.js';
+export { ERROR_CODES, type ErrorCode, type ErrorCodeSpec } from './errors/codes.js';
+export {
+  SwitchyardError,
+  toSwitchyardError,
+  type SwitchyardErrorOptions,
+} from './errors/switchyard-error.js';
+export { createLogger, createSilentLogger, type Logger, type LoggerConfig } from './logger.js';
+export {
+  PROVIDER_API_VERSION,
+  type CallOptions,
+  type Capability,
+  type ChatResult,
+  type ChatStreamResult,
+  type JsonSchema,
+  type Provider,
+  type ProviderCreateContext,
+  type ProviderDeps,
+  type ProviderPlugin,
+} from './provider.js';
+export { isProviderPlugin, loadProviderPlugin, type AnyProviderPlugin } from './plugins.js';
+export type { AnyStageFactory } from './pipeline.js';
+export type { GatewayServices } from './services.js';
+export { DEFAULT_PIPELINE, defineStage, type StageFactory, type StageMiddleware } from './stage.js';
+export { runWithFailover, type FailoverInput, type FailoverResult } from './dispatch/failover.js';
+export { commitStream, hasOutput } from './dispatch/commit-stream.js';
+export { backoffMs } from './dispatch/timing.js';
+export { costUsd, usageRecord } from './usage.js';
+export type { Gateway, GatewayOptions, ListenResult } from './gateway.js';
+export type * from './types/openai.js';

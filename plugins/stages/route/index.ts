@@ -1,0 +1,113 @@
+/**
+ * Route & dispatch: calls the plan's candidates through their providers, with failover, and
+ * puts the answer (or the committed stream) on the context.
+ */
+import {
+  commitStream,
+  defineStage,
+  runWithFailover,
+  SwitchyardError,
+  type ChatCompletionRequest,
+  type ChatContext,
+  type EmbeddingsContext,
+  type GatewayServices,
+  type Provider,
+} from '../../../core/index.js';
+import type { Candidate } from '../../../core/index.js';
+
+export const routeStage = defineStage<Record<string, never>>({
+  name: 'route',
+  optionsSchema: { type: 'object', additionalProperties: false },
+  create(_options, services) {
+    return async function route(ctx, next) {
+      // A stage before this one (a cache hit) may have answered already.
+      if (ctx.response === undefined && ctx.stream === undefined) {
+        if (ctx.operation === 'embeddings') await dispatchEmbeddings(ctx, services);
+        else if (ctx.request.stream === true) await dispatchStream(ctx, services);
+        else await dispatchChat(ctx, services);
+        const served = ctx.served;
+        if (served) {
+          ctx.responseHeaders['x-switchyard-provider'] = served.provider;
+          ctx.responseHeaders['x-switchyard-model'] = served.model;
+        }
+        ctx.responseHeaders['x-switchyard-attempts'] = String(ctx.attempts.length);
+      }
+      await next();
+    };
+  },
+});
+
+function providerFor(services: GatewayServices, candidate: Candidate): Provider {
+  const provider = services.providers.get(candidate.entry.provider);
+  if (!provider) {
+    throw new SwitchyardError('SY_ERR_INTERNAL', `Provider ${candidate.entry.provider} is not running.`);
+  }
+  return provider;
+}
+
+function failoverInput(ctx: ChatContext | EmbeddingsContext, services: GatewayServices) {
+  const candidates = ctx.plan?.candidates ?? [];
+  return {
+    candidates,
+    policy: services.config.failover,
+    signal: ctx.signal,
+    startedAt: ctx.startedAt,
+    now: services.now,
+    attempts: ctx.attempts,
+  };
+}
+
+async function dispatchChat(ctx: ChatContext, services: GatewayServices): Promise<void> {
+  const { value, candidate } = await runWithFailover({
+    ...failoverInput(ctx, services),
+    call: async (candidate, signal) =>
+      (
+        await providerFor(services, candidate).chat(ctx.request, {
+          signal,
+          upstreamModel: candidate.entry.upstreamModel,
+        })
+      ).response,
+  });
+  ctx.response = value;
+  ctx.served = candidate.entry;
+}
+
+async function dispatchStream(ctx: ChatContext, services: GatewayServices): Promise<void> {
+  // Always ask upstream for usage so the request can be accounted; the accounting stage hides
+  // the usage chunk again from a client that did not ask for it.
+  const upstreamRequest: ChatCompletionRequest = {
+    ...ctx.request,
+    stream_options: { ...ctx.request.stream_options, include_usage: true },
+  };
+  const { value, candidate } = await runWithFailover({
+    ...failoverInput(ctx, services),
+    call: async (candidate, signal) => {
+      const result = await providerFor(services, candidate).chatStream(upstreamRequest, {
+        signal,
+        upstreamModel: candidate.entry.upstreamModel,
+      });
+      return commitStream(result.chunks, candidate.entry.provider);
+    },
+  });
+  ctx.stream = value;
+  ctx.served = candidate.entry;
+}
+
+async function dispatchEmbeddings(ctx: EmbeddingsContext, services: GatewayServices): Promise<void> {
+  const { value, candidate } = await runWithFailover({
+    ...failoverInput(ctx, services),
+    call: async (candidate, signal) => {
+      const provider = providerFor(services, candidate);
+      if (!provider.embeddings) {
+        throw new SwitchyardError(
+          'SY_ERR_MODEL_UNSUPPORTED_OPERATION',
+          `Provider ${candidate.entry.provider} does not serve embeddings.`,
+          { param: 'model' },
+        );
+      }
+      return provider.embeddings(ctx.request, { signal, upstreamModel: candidate.entry.upstreamModel });
+    },
+  });
+  ctx.response = value;
+  ctx.served = candidate.entry;
+}
