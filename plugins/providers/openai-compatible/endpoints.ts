@@ -1,0 +1,74 @@
+import type { OpenAICompatibleOptions } from './options.js';
+
+/** Where each operation is sent and which headers go with it, worked out once per provider. */
+export interface Endpoints {
+  /** `https://host:port`, the key of the connection pool. */
+  readonly origin: string;
+  chatPath(upstreamModel: string): string;
+  embeddingsPath(upstreamModel: string): string;
+  /** Headers for calls answered with JSON. */
+  readonly jsonHeaders: Readonly<Record<string, string>>;
+  /** Headers for calls answered with server-sent events. */
+  readonly streamHeaders: Readonly<Record<string, string>>;
+  /** Every credential value, so error texts can be scrubbed of them. */
+  readonly secrets: readonly string[];
+}
+
+const USER_AGENT = 'switchyard';
+
+export function createEndpoints(options: OpenAICompatibleOptions): Endpoints {
+  const base = new URL(options.baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const baseQuery = base.searchParams;
+  const azure = options.azure;
+
+  const withQuery = (path: string): string => {
+    const query = new URLSearchParams(baseQuery);
+    if (azure) query.set('api-version', azure.apiVersion);
+    const search = query.toString();
+    return search === '' ? path : `${path}?${search}`;
+  };
+
+  // Azure addresses a deployment, not a model, and ignores the body's `model`.
+  const operationPath = (operation: string, upstreamModel: string): string => {
+    if (!azure) return withQuery(`${basePath}/${operation}`);
+    const deployment = azure.deployments?.[upstreamModel] ?? upstreamModel;
+    return withQuery(`${basePath}/openai/deployments/${encodeURIComponent(deployment)}/${operation}`);
+  };
+
+  // Precomputed once so the hot path only builds the model-specific path.
+  const chatPaths = new Map<string, string>();
+  const embeddingsPaths = new Map<string, string>();
+  const cached = (cache: Map<string, string>, operation: string, model: string): string => {
+    let path = cache.get(model);
+    if (path === undefined) {
+      path = operationPath(operation, model);
+      if (cache.size < 1000) cache.set(model, path);
+    }
+    return path;
+  };
+
+  const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+  headers['content-type'] = 'application/json';
+  const apiKey = options.apiKey === '' ? undefined : options.apiKey;
+  if (apiKey !== undefined) {
+    const authHeader = (options.authHeader ?? (azure ? 'api-key' : 'authorization')).toLowerCase();
+    const prefix = options.authPrefix ?? (authHeader === 'authorization' ? 'Bearer ' : '');
+    headers[authHeader] = `${prefix}${apiKey}`;
+  }
+
+  // Short header values ("true", "v2") would make scrubbing mangle unrelated words.
+  const secrets = [apiKey, ...Object.values(options.headers ?? {})].filter(
+    (value): value is string => value !== undefined && value.length >= 8,
+  );
+
+  return {
+    origin: base.origin,
+    chatPath: (model) => cached(chatPaths, 'chat/completions', model),
+    embeddingsPath: (model) => cached(embeddingsPaths, 'embeddings', model),
+    jsonHeaders: { ...headers, accept: 'application/json' },
+    streamHeaders: { ...headers, accept: 'text/event-stream' },
+    secrets,
+  };
+}

@@ -1,0 +1,61 @@
+import { Pool, type Dispatcher } from 'undici';
+import type { OpenAICompatibleTimeouts } from './options.js';
+import type { ResponseHeaders } from './errors.js';
+
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: ResponseHeaders;
+  body: Dispatcher.ResponseData['body'];
+}
+
+/** The provider's one keep-alive connection pool to its upstream origin. */
+export interface HttpClient {
+  /** Rejects with undici's own errors; the caller maps them (it knows which signal fired). */
+  post(
+    path: string,
+    headers: Record<string, string>,
+    body: string,
+    signal: AbortSignal,
+  ): Promise<UpstreamResponse>;
+  close(): Promise<void>;
+}
+
+export interface HttpClientOptions {
+  origin: string;
+  timeouts: Required<OpenAICompatibleTimeouts>;
+  maxConnections?: number;
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const { timeouts } = options;
+  // undici's request() on a Pool, not fetch(): no WHATWG stream and Response layers on the hot
+  // path. The phase timeouts live here: connect on the connector, first byte as headersTimeout,
+  // silence between chunks as bodyTimeout (0 switches each off).
+  const pool = new Pool(options.origin, {
+    connections: options.maxConnections ?? null,
+    connect: { timeout: timeouts.connectMs },
+    headersTimeout: timeouts.firstByteMs,
+    bodyTimeout: timeouts.idleMs,
+  });
+  let closed = false;
+
+  return {
+    async post(path, headers, body, signal) {
+      const response = await pool.request({
+        origin: options.origin,
+        path,
+        method: 'POST',
+        headers,
+        body,
+        signal,
+      });
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // destroy(), not close(): close() waits for open streams, and shutdown has already waited.
+      await pool.destroy();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { CallOptions, Capability, Provider, ProviderCreateContext } from '../../../core/provider.js';
+import type { ChatCompletion, EmbeddingsResponse } from '../../../core/types/openai.js';
+import { readJson, sendCall, type AcceptedCall } from './call.js';
+import { createEndpoints } from './endpoints.js';
+import { errorFromEvent, invalidResponse, type ErrorContext } from './errors.js';
+import { createHttpClient } from './http-client.js';
+import { DEFAULT_TIMEOUTS, type OpenAICompatibleOptions } from './options.js';
+import { createRedactor } from './redact.js';
+import { chatBody, embeddingsBody } from './request-body.js';
+import { createChunkStream } from './stream.js';
+
+/** Everything passes through untouched, so the catalog, not the plugin, says what a model can do. */
+export const OPENAI_COMPATIBLE_CAPABILITIES: readonly Capability[] = [
+  'chat',
+  'streaming',
+  'tools',
+  'vision',
+  'json_schema',
+  'embeddings',
+  'reasoning',
+];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Propagated headers never override the provider's own (auth, content type). */
+function withCallHeaders(
+  base: Readonly<Record<string, string>>,
+  extra: CallOptions['headers'],
+): Record<string, string> {
+  if (extra === undefined) return base as Record<string, string>;
+  const merged: Record<string, string> = {};
+  for (const [name, value] of Object.entries(extra)) merged[name.toLowerCase()] = value;
+  return Object.assign(merged, base);
+}
+
+/** A 200 that is really an error (some compatible servers do this) or a body of the wrong shape. */
+function unexpectedBody(ctx: ErrorContext, payload: unknown, what: string): Error {
+  if (isRecord(payload) && payload.error !== undefined && payload.error !== null)
+    return errorFromEvent(ctx, payload);
+  return invalidResponse(ctx, what);
+}
+
+export function createOpenAICompatibleProvider(
+  options: OpenAICompatibleOptions,
+  context: ProviderCreateContext,
+): Provider {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const endpoints = createEndpoints(options);
+  const client = createHttpClient({
+    origin: endpoints.origin,
+    timeouts,
+    maxConnections: options.maxConnections,
+  });
+  // Credentials live only in this closure and in `endpoints`' headers, never on the provider object.
+  const ctx: ErrorContext = {
+    providerId: context.id,
+    redact: createRedactor(endpoints.secrets),
+    now: context.now,
+    timeouts,
+  };
+
+  return {
+    id: context.id,
+    capabilities: OPENAI_COMPATIBLE_CAPABILITIES,
+
+    async chat(request, call) {
+      const accepted = await sendCall(client, ctx, {
+        path: endpoints.chatPath(call.upstreamModel),
+        headers: withCallHeaders(endpoints.jsonHeaders, call.headers),
+        body: chatBody(request, call.upstreamModel, false),
+        signal: call.signal,
+      });
+      const payload = await readJson(ctx, accepted);
+      if (!isRecord(payload) || !Array.isArray(payload.choices)) {
+        throw unexpectedBody(ctx, payload, 'the completion has no choices');
+      }
+      return { response: payload as ChatCompletion };
+    },
+
+    async chatStream(request, call) {
+      const accepted: AcceptedCall = await sendCall(client, ctx, {
+        path: endpoints.chatPath(call.upstreamModel),
+        headers: withCallHeaders(endpoints.streamHeaders, call.headers),
+        body: chatBody(request, call.upstreamModel, true),
+        signal: call.signal,
+      });
+      const contentType = String(accepted.response.headers['content-type'] ?? '');
+      // A server that ignored `stream: true` answers with one JSON document; never an event stream.
+      if (contentType.includes('json')) {
+        throw unexpectedBody(ctx, await readJson(ctx, accepted), 'expected an event stream, got JSON');
+      }
+      return { chunks: createChunkStream(ctx, accepted) };
+    },
+
+    async embeddings(request, call) {
+      const accepted = await sendCall(client, ctx, {
+        path: endpoints.embeddingsPath(call.upstreamModel),
+        headers: withCallHeaders(endpoints.jsonHeaders, call.headers),
+        body: embeddingsBody(request, call.upstreamModel),
+        signal: call.signal,
+      });
+      const payload = await readJson(ctx, accepted);
+      if (!isRecord(payload) || !Array.isArray(payload.data)) {
+        throw unexpectedBody(ctx, payload, 'the embeddings response has no data');
+      }
+      return payload as EmbeddingsResponse;
+    },
+
+    close: () => client.close(),
+  };
+}
