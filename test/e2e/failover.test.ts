@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import OpenAI, { type APIError } from 'openai';
-import { startHarness, readSse, type Harness } from '../support/harness.js';
+import { startHarness, readSse, postChat, type Harness } from '../support/harness.js';
 import type { GatewayConfig } from '../../index.js';
 import type { MockUpstreamBehaviour } from '../../core/testing/index.js';
 
@@ -66,15 +66,7 @@ describe('failover', () => {
   ] as [string, MockUpstreamBehaviour][]) {
     it(`fails over on ${name} before any content reached the client`, async () => {
       h.upstreams[0]?.enqueue(behaviour);
-      const response = await fetch(`${h.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'test-model',
-          stream: true,
-          messages: [{ role: 'user', content: 'x' }],
-        }),
-      });
+      const response = await postChat(h.url, { stream: true });
       expect(response.headers.get('x-switchyard-provider')).to.equal('p1');
       const { data } = await readSse(response);
       expect(data.at(-1)).to.equal('[DONE]');

@@ -3,7 +3,7 @@ import { createServer, request, type IncomingMessage, type Server } from 'node:h
 import type { AddressInfo } from 'node:net';
 import { pipeSse } from '../../core/http/sse-writer.js';
 import type { ChatCompletionChunk } from '../../core/types/openai.js';
-import { startHarness, readSse } from '../support/harness.js';
+import { startHarness, readSse, postChat } from '../support/harness.js';
 
 const chunk = (content: string): ChatCompletionChunk => ({
   id: 'c',
@@ -22,15 +22,7 @@ describe('SSE transport', () => {
     try {
       // p0 keeps the client waiting, then fails: failover must still happen after the comments.
       h.upstreams[0]?.enqueue({ delayFirstByteMs: 300, status: 503 });
-      const response = await fetch(`${h.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'test-model',
-          stream: true,
-          messages: [{ role: 'user', content: 'x' }],
-        }),
-      });
+      const response = await postChat(h.url, { stream: true });
       expect(response.status).to.equal(200);
       const { data, comments } = await readSse(response);
       expect(comments.length).to.be.at.least(2);
@@ -50,15 +42,7 @@ describe('SSE transport', () => {
         status: 400,
         error: { message: 'nope', type: 'invalid_request_error' },
       });
-      const response = await fetch(`${h.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'test-model',
-          stream: true,
-          messages: [{ role: 'user', content: 'x' }],
-        }),
-      });
+      const response = await postChat(h.url, { stream: true });
       const { data } = await readSse(response);
       expect(data).not.to.include('[DONE]');
       expect(JSON.parse(data.at(-1) ?? '{}').error.code).to.equal('SY_ERR_UPSTREAM_BAD_REQUEST');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type OpenAI from 'openai';
-import { startHarness, readSse, type Harness } from '../support/harness.js';
+import { startHarness, readSse, postChat, type Harness } from '../support/harness.js';
 import { assertOpenAIShape } from '../support/openai-schemas.js';
 
 type Chunk = OpenAI.ChatCompletionChunk & { usage?: (OpenAI.CompletionUsage & { cost?: number }) | null };
@@ -21,15 +21,7 @@ describe('POST /v1/chat/completions (openai SDK, streaming)', () => {
 
   it('streams chat.completion.chunk events that match OpenAI’s schema, ending in [DONE]', async () => {
     h.upstreams[0]?.enqueue({ reply: 'one two three four' });
-    const response = await fetch(`${h.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'test-model',
-        stream: true,
-        messages: [{ role: 'user', content: 'count' }],
-      }),
-    });
+    const response = await postChat(h.url, { stream: true, messages: [{ role: 'user', content: 'count' }] });
     expect(response.headers.get('content-type')).to.match(/^text\/event-stream/);
     expect(response.headers.get('x-switchyard-provider')).to.equal('p0');
     const { data } = await readSse(response);
@@ -74,10 +66,10 @@ describe('POST /v1/chat/completions (openai SDK, streaming)', () => {
 
   it('ends a stream cut after the first output with an error event and no [DONE]', async () => {
     h.upstreams[0]?.enqueue({ reply: 'a b c d e f', cutAfterChunks: 3 });
-    const response = await fetch(`${h.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'test-model', stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    const response = await postChat(h.url, {
+      model: 'test-model',
+      stream: true,
+      messages: [{ role: 'user', content: 'x' }],
     });
     const { data } = await readSse(response);
     expect(data).not.to.include('[DONE]');

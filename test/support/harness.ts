@@ -81,6 +81,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
+/** POSTs a raw chat request (no SDK), for tests that read the SSE bytes themselves. */
+export function postChat(url: string, body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'test-model', messages: [{ role: 'user', content: 'x' }], ...body }),
+  });
+}
+
 /** Reads a raw SSE response into its `data:` payloads (and comments, when asked). */
 export async function readSse(response: Response): Promise<{ data: string[]; comments: string[] }> {
   const text = await response.text();

@@ -5,6 +5,7 @@ import { SwitchyardError } from '../../../core/errors/switchyard-error.js';
 import type { Provider } from '../../../core/provider.js';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '../../../core/types/openai.js';
 import { mockPlugin, type MockOptions } from '../../../plugins/providers/mock/index.js';
+import { rejection } from '../../support/rejection.js';
 
 const NOW = Date.UTC(2025, 0, 1);
 
@@ -45,15 +46,6 @@ async function collect(chunks: AsyncIterable<ChatCompletionChunk>): Promise<Chat
   const result: ChatCompletionChunk[] = [];
   for await (const chunk of chunks) result.push(chunk);
   return result;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('mockPlugin', () => {

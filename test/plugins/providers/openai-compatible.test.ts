@@ -15,6 +15,7 @@ import {
   openaiCompatiblePlugin,
   type OpenAICompatibleOptions,
 } from '../../../plugins/providers/openai-compatible/index.js';
+import { rejection } from '../../support/rejection.js';
 
 const API_KEY = 'sk-test-SECRET-0123456789abcdef';
 // On a whole second, so HTTP-date Retry-After values convert exactly.
@@ -31,16 +32,6 @@ async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void
     if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-}
-
-/** Resolves to what the promise rejected with; fails the test when it fulfils. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 async function collect(chunks: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
