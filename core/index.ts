@@ -54,4 +54,5 @@ export { commitStream, hasOutput } from './dispatch/commit-stream.js';
 export { backoffMs } from './dispatch/timing.js';
 export { costUsd, usageRecord } from './usage.js';
 export type { Gateway, GatewayOptions, ListenResult } from './gateway.js';
+export * from './store/index.js';
 export type * from './types/openai.js';

@@ -107,6 +107,13 @@ export const ERROR_CODES = {
   SY_ERR_DEADLINE_EXCEEDED: code(504, 'timeout_error', false, 'The overall request deadline passed.'),
 
   // The gateway itself
+  SY_ERR_STORE_UNAVAILABLE: code(
+    503,
+    'server_error',
+    false,
+    'The shared state store could not be reached in time.',
+    false,
+  ),
   SY_ERR_GATEWAY_SHUTTING_DOWN: code(503, 'server_error', true, 'The gateway is shutting down.'),
   SY_ERR_CONFIG_INVALID: code(500, 'server_error', false, 'The configuration is not valid.', false),
   SY_ERR_PLUGIN_INVALID: code(
