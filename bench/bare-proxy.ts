@@ -1,0 +1,86 @@
+/**
+ * The floor for any Node gateway: node:http in front, the same HTTP client as the
+ * openai-compatible provider behind (an undici Pool, keep-alive, unlimited connections), and no
+ * logic in between. The request body is read whole (any JSON gateway must) and sent on with its
+ * length; the response status, content type and body are piped back untouched, no parsing.
+ *
+ * One server per upstream named in `BENCH_UPSTREAMS` (JSON `{ name: origin }`), each with its own
+ * Pool. With `BENCH_PROFILE=1` it can be CPU-profiled (see profiler.ts). Started by
+ * bench/gateway.bench.ts.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
+import { Pool } from 'undici';
+import { answerProfileRequests } from './profiler.js';
+import { exitWithParent, requiredEnv, tell } from './protocol.js';
+
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'authorization'] as const;
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-length', 'cache-control'] as const;
+
+function proxyTo(pool: Pool) {
+  return function bareProxy(req: IncomingMessage, res: ServerResponse): void {
+    const parts: Buffer[] = [];
+    req.on('data', (part: Buffer) => parts.push(part));
+    req.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const name of FORWARDED_REQUEST_HEADERS) {
+        const value = req.headers[name];
+        if (typeof value === 'string') headers[name] = value;
+      }
+      pool
+        .request({
+          path: req.url ?? '/',
+          method: req.method === 'GET' ? 'GET' : 'POST',
+          headers,
+          body: Buffer.concat(parts),
+        })
+        .then(
+          (upstream) => {
+            const out: Record<string, string> = {};
+            for (const name of FORWARDED_RESPONSE_HEADERS) {
+              const value = upstream.headers[name];
+              if (typeof value === 'string') out[name] = value;
+            }
+            res.writeHead(upstream.statusCode, out);
+            pipeline(upstream.body, res, (error) => {
+              if (error) res.destroy();
+            });
+          },
+          () => {
+            if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
+            res.end('{"error":{"message":"upstream failed","type":"server_error"}}');
+          },
+        );
+    });
+  };
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+const upstreams = JSON.parse(requiredEnv('BENCH_UPSTREAMS')) as Record<string, string>;
+const pools: Pool[] = [];
+const servers: Server[] = [];
+const urls: Record<string, string> = {};
+for (const [name, origin] of Object.entries(upstreams)) {
+  const pool = new Pool(origin, { connections: null });
+  const server = createServer(proxyTo(pool));
+  server.keepAliveTimeout = 5_000;
+  pools.push(pool);
+  servers.push(server);
+  urls[name] = await listen(server);
+}
+
+answerProfileRequests();
+exitWithParent(async () => {
+  for (const server of servers) server.closeAllConnections();
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  await Promise.all(pools.map((pool) => pool.destroy()));
+});
+tell({ type: 'ready', urls });
