@@ -43,6 +43,7 @@ export function buildPipeline(
       }
     }
     const fn = (factory as StageFactory<Record<string, unknown>>).create(options, services);
+    if (fn === undefined) return;
     // Named so stack traces and debug output show the stage.
     Object.defineProperty(fn, 'name', { value: `stage:${stage.name}` });
     middleware.push(fn);

@@ -12,7 +12,12 @@ export type StageMiddleware = Middleware<GatewayContext>;
 export interface StageFactory<Options = Record<string, unknown>> {
   readonly name: string;
   readonly optionsSchema?: JsonSchema;
-  create(options: Options, services: GatewayServices): StageMiddleware;
+  /**
+   * Makes the stage's middleware, once, at boot. A stage with nothing to do under this
+   * configuration (no limits configured, no guardrail profile) returns `undefined` and is left
+   * out of the chain, so an idle stage costs a request nothing.
+   */
+  create(options: Options, services: GatewayServices): StageMiddleware | undefined;
 }
 
 /** Helper that keeps a stage factory's option type. */
@@ -23,16 +28,21 @@ export function defineStage<Options>(factory: StageFactory<Options>): StageFacto
 /**
  * The default chain, outermost first. Koa's onion: a stage acts on the request before
  * `await next()` and on the response after it. Read top-down for a request's way in
- * (auth → input guardrails → data policy → policy → cache → route & dispatch) and bottom-up
- * for the way out (output guardrails → accounting); docs/pipeline.md draws it.
+ * (auth → rate limits → input guardrails → policy → guardrails of the policy's profile → data
+ * policy → cache → budget reservation → route & dispatch) and bottom-up for the way out (budget
+ * settlement → output guardrails → restoring pseudonyms → accounting); docs/pipeline.md draws it.
+ * Data policy comes after the policy because it filters the plan the policy made, and after
+ * output-guardrails because findings of the policy's profile feed its requirements.
  */
 export const DEFAULT_PIPELINE = [
   'accounting',
   'auth',
+  'limits',
   'input-guardrails',
-  'data-policy',
   'policy',
   'output-guardrails',
+  'data-policy',
   'cache',
+  'budgets',
   'route',
 ] as const;

@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import { SwitchyardError, toSwitchyardError } from '../errors/switchyard-error.js';
 import type { Logger } from '../logger.js';
-import { writeSseError } from './sse-writer.js';
+import { openaiSseEncoder, writeSseError, type SseEncoder } from './sse-writer.js';
 
 /** Maps errors raised by Koa or koa-router (which carry an HTTP status) onto our codes. */
 function fromHttpError(error: unknown): SwitchyardError | undefined {
@@ -21,6 +21,27 @@ function fromHttpError(error: unknown): SwitchyardError | undefined {
   return undefined;
 }
 
+/** How a route spells its errors: the JSON body, and the event that ends a started stream. */
+export interface ErrorWire {
+  body(error: SwitchyardError): unknown;
+  encoder: SseEncoder;
+}
+
+export const OPENAI_ERRORS: ErrorWire = { body: (error) => error.toOpenAI(), encoder: openaiSseEncoder };
+
+/** Answers a failure with the right status in the route's error shape; internal errors are logged. */
+export function respondWithError(ctx: Context, thrown: unknown, logger: Logger, wire = OPENAI_ERRORS): void {
+  const error = fromHttpError(thrown) ?? toSwitchyardError(thrown);
+  if (error.status >= 500 && !error.expose) logger.error({ err: thrown, path: ctx.path }, 'internal error');
+  if (ctx.res.headersSent) {
+    // A stream already started: the error can only travel as an event.
+    ctx.respond = false;
+    writeSseError(ctx.res, error, wire.encoder);
+    return;
+  }
+  sendError(ctx, error, wire);
+}
+
 /**
  * Every failure leaves as the OpenAI error shape with the right status. Internal errors are
  * logged with their detail and answered with a generic message.
@@ -30,24 +51,16 @@ export function errorResponder(logger: Logger): Middleware {
     try {
       await next();
     } catch (thrown) {
-      const error = fromHttpError(thrown) ?? toSwitchyardError(thrown);
-      if (error.status >= 500 && !error.expose)
-        logger.error({ err: thrown, path: ctx.path }, 'internal error');
-      if (ctx.res.headersSent) {
-        // A stream already started: the error can only travel as an event.
-        ctx.respond = false;
-        writeSseError(ctx.res, error);
-        return;
-      }
-      sendError(ctx, error);
+      respondWithError(ctx, thrown, logger);
     }
   };
 }
 
-export function sendError(ctx: Context, error: SwitchyardError): void {
+export function sendError(ctx: Context, error: SwitchyardError, wire = OPENAI_ERRORS): void {
   ctx.respond = true;
   ctx.status = error.status;
   if (error.retryAfterMs !== undefined) ctx.set('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
+  if (error.headers) ctx.set(error.headers);
   ctx.set('x-switchyard-error-code', error.code);
-  ctx.body = error.toOpenAI();
+  ctx.body = wire.body(error);
 }

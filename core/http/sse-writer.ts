@@ -1,6 +1,7 @@
 /**
- * Writes a chat completion stream as server-sent events, the way OpenAI does: one
- * `data: {chunk}` event per chunk and `data: [DONE]` at the end.
+ * Writes a chat completion stream as server-sent events, by default the way OpenAI does: one
+ * `data: {chunk}` event per chunk and `data: [DONE]` at the end (an SseEncoder spells it
+ * another way, as the Anthropic-compatible route does).
  *
  * - A failure after the stream started ends it with an explicit `data: {"error": …}` event and
  *   no `[DONE]`, so no client mistakes a cut stream for a complete answer.
@@ -11,7 +12,7 @@
 import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { ChatCompletionChunk } from '../types/openai.js';
-import { SwitchyardError, toSwitchyardError } from '../errors/switchyard-error.js';
+import { toSwitchyardError, type SwitchyardError } from '../errors/switchyard-error.js';
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -33,10 +34,25 @@ export function writeKeepAlive(res: ServerResponse): void {
   if (!res.writableEnded && !res.destroyed) res.write(': keep-alive\n\n');
 }
 
-export function writeSseError(res: ServerResponse, error: unknown): void {
+/** How chunks are spelled on the wire; OpenAI's spelling unless a route brings its own. */
+export interface SseEncoder {
+  /** The events for one chunk; empty when the chunk adds nothing on this wire. */
+  chunk(chunk: ChatCompletionChunk): string;
+  /** What closes a complete stream. */
+  end(): string;
+  /** What closes a failed stream, so no client mistakes it for a complete answer. */
+  error(error: SwitchyardError): string;
+}
+
+export const openaiSseEncoder: SseEncoder = {
+  chunk: (chunk) => `data: ${JSON.stringify(chunk)}\n\n`,
+  end: () => 'data: [DONE]\n\n',
+  error: (error) => `data: ${JSON.stringify(error.toOpenAI())}\n\n`,
+};
+
+export function writeSseError(res: ServerResponse, error: unknown, encoder = openaiSseEncoder): void {
   if (res.writableEnded || res.destroyed) return;
-  const body = toSwitchyardError(error).toOpenAI();
-  res.end(`data: ${JSON.stringify(body)}\n\n`);
+  res.end(encoder.error(toSwitchyardError(error)));
 }
 
 /**
@@ -47,6 +63,7 @@ export async function pipeSse(
   res: ServerResponse,
   chunks: AsyncIterable<ChatCompletionChunk>,
   keepAliveMs: number,
+  encoder: SseEncoder = openaiSseEncoder,
 ): Promise<'done' | 'error' | 'closed'> {
   const iterator = chunks[Symbol.asyncIterator]();
   let lastWrite = Date.now();
@@ -60,6 +77,24 @@ export async function pipeSse(
     Math.max(10, Math.floor(keepAliveMs / 2)),
   );
   keepAlive.unref();
+  // Chunks that arrive together (one upstream packet often carries several events) leave in one
+  // socket write: cork on the first write of a tick, uncork on the next. The first token is not
+  // held back beyond the current tick.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+    // compression-style middleware buffers until told to flush.
+    (res as { flush?: () => void }).flush?.();
+  };
+  const send = (text: string): boolean => {
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(uncork);
+    }
+    return res.write(text);
+  };
   let finished = false;
   try {
     while (true) {
@@ -69,16 +104,18 @@ export async function pipeSse(
         break;
       }
       if (res.destroyed) return 'closed';
-      const flushed = res.write(`data: ${JSON.stringify(step.value)}\n\n`);
+      const text = encoder.chunk(step.value);
+      if (text === '') continue;
+      const flushed = send(text);
       lastWrite = Date.now();
       if (!flushed && !(await drained(res))) return 'closed';
     }
     if (res.destroyed) return 'closed';
-    res.end('data: [DONE]\n\n');
+    res.end(encoder.end());
     return 'done';
   } catch (error) {
     if (res.destroyed) return 'closed';
-    writeSseError(res, SwitchyardError.isInstance(error) ? error : toSwitchyardError(error));
+    writeSseError(res, error, encoder);
     return 'error';
   } finally {
     clearInterval(keepAlive);

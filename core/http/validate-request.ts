@@ -8,16 +8,15 @@ import type { ChatCompletionRequest, EmbeddingsRequest } from '../types/openai.j
 import { chatRequestSchema, embeddingsRequestSchema } from './request-schemas.js';
 
 const ajv = new Ajv({ allErrors: false, strict: false });
-const validateChat = ajv.compile(chatRequestSchema);
-const validateEmbeddings = ajv.compile(embeddingsRequestSchema);
 
-export function validateChatRequest(body: unknown): ChatCompletionRequest {
-  return check<ChatCompletionRequest>(validateChat, body);
+/** Compiles a request schema once; the validator throws SY_ERR_REQUEST_INVALID naming the field. */
+export function compileRequestValidator<T>(schema: Record<string, unknown>): (body: unknown) => T {
+  const validate = ajv.compile(schema);
+  return (body) => check<T>(validate, body);
 }
 
-export function validateEmbeddingsRequest(body: unknown): EmbeddingsRequest {
-  return check<EmbeddingsRequest>(validateEmbeddings, body);
-}
+export const validateChatRequest = compileRequestValidator<ChatCompletionRequest>(chatRequestSchema);
+export const validateEmbeddingsRequest = compileRequestValidator<EmbeddingsRequest>(embeddingsRequestSchema);
 
 function check<T>(validate: ValidateFunction, body: unknown): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -12,6 +12,8 @@ export interface WireToolCall {
 export interface WireReply {
   model: string;
   text: string;
+  /** Stream deltas that join to `text`; default one per word. */
+  chunks?: string[];
   toolCall?: WireToolCall;
   includeUsage: boolean;
   promptTokens: number;
@@ -36,11 +38,11 @@ export function estimateTokens(chars: number): number {
 }
 
 /** Splits text the way tokenisers tend to: each piece carries its leading space. */
-function words(text: string): string[] {
+export function words(text: string): string[] {
   return text.match(/\s*\S+/g) ?? [text];
 }
 
-function fragments(text: string, count: number): string[] {
+export function fragments(text: string, count: number): string[] {
   const size = Math.max(1, Math.ceil(text.length / count));
   const parts: string[] = [];
   for (let at = 0; at < text.length; at += size) parts.push(text.slice(at, at + size));
@@ -87,7 +89,7 @@ function build(reply: WireReply): WireAnswer {
     };
   } else {
     events.push(chunk({ role: 'assistant', content: '', refusal: null }));
-    for (const word of words(reply.text)) events.push(chunk({ content: word }));
+    for (const word of reply.chunks ?? words(reply.text)) events.push(chunk({ content: word }));
     events.push(chunk({}, 'stop'));
     message = { role: 'assistant', content: reply.text, refusal: null };
   }
@@ -109,6 +111,7 @@ export function wireAnswer(reply: WireReply): WireAnswer {
   const key = JSON.stringify([
     reply.model,
     reply.text,
+    reply.chunks,
     reply.toolCall,
     reply.includeUsage,
     reply.promptTokens,
@@ -123,7 +126,7 @@ export function wireAnswer(reply: WireReply): WireAnswer {
 }
 
 /** A deterministic unit vector per input text, so equal inputs embed equally. */
-function vector(text: string, dimensions: number): number[] {
+export function vector(text: string, dimensions: number): number[] {
   let state = 2166136261;
   for (let i = 0; i < text.length; i++) state = Math.imul(state ^ text.charCodeAt(i), 16777619) >>> 0;
   const values: number[] = [];

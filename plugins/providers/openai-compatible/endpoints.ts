@@ -1,3 +1,4 @@
+import { createRequestHeaders } from '../shared/headers.js';
 import type { OpenAICompatibleOptions } from './options.js';
 
 /** Where each operation is sent and which headers go with it, worked out once per provider. */
@@ -13,8 +14,6 @@ export interface Endpoints {
   /** Every credential value, so error texts can be scrubbed of them. */
   readonly secrets: readonly string[];
 }
-
-const USER_AGENT = 'switchyard';
 
 export function createEndpoints(options: OpenAICompatibleOptions): Endpoints {
   const base = new URL(options.baseUrl);
@@ -48,27 +47,22 @@ export function createEndpoints(options: OpenAICompatibleOptions): Endpoints {
     return path;
   };
 
-  const headers: Record<string, string> = { 'user-agent': USER_AGENT };
-  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
-  headers['content-type'] = 'application/json';
   const apiKey = options.apiKey === '' ? undefined : options.apiKey;
+  const credentials: Record<string, string> = {};
   if (apiKey !== undefined) {
     const authHeader = (options.authHeader ?? (azure ? 'api-key' : 'authorization')).toLowerCase();
     const prefix = options.authPrefix ?? (authHeader === 'authorization' ? 'Bearer ' : '');
-    headers[authHeader] = `${prefix}${apiKey}`;
+    credentials[authHeader] = `${prefix}${apiKey}`;
   }
-
-  // Short header values ("true", "v2") would make scrubbing mangle unrelated words.
-  const secrets = [apiKey, ...Object.values(options.headers ?? {})].filter(
-    (value): value is string => value !== undefined && value.length >= 8,
-  );
+  const headers = createRequestHeaders(options.headers, credentials);
 
   return {
     origin: base.origin,
     chatPath: (model) => cached(chatPaths, 'chat/completions', model),
     embeddingsPath: (model) => cached(embeddingsPaths, 'embeddings', model),
-    jsonHeaders: { ...headers, accept: 'application/json' },
-    streamHeaders: { ...headers, accept: 'text/event-stream' },
-    secrets,
+    jsonHeaders: headers.json,
+    streamHeaders: headers.stream,
+    // The bare key too: an upstream that echoes it back drops the `Bearer ` prefix.
+    secrets: apiKey !== undefined && apiKey.length >= 8 ? [apiKey, ...headers.secrets] : headers.secrets,
   };
 }

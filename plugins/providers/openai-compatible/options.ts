@@ -1,17 +1,8 @@
 import type { JsonSchema } from '../../../core/provider.js';
+import { DEFAULT_TIMEOUTS, timeoutsSchema, type UpstreamTimeouts } from '../shared/timeouts.js';
 
 /** Per-phase timeouts in milliseconds; 0 switches a phase's timeout off. */
-export interface OpenAICompatibleTimeouts {
-  /** TCP + TLS handshake. */
-  connectMs?: number;
-  /** From sending the request to the response headers. Non-streaming calls send headers only
-   *  once the whole completion is generated, so this must cover a full generation. */
-  firstByteMs?: number;
-  /** The longest silence between two body chunks (stream tokens, keep-alives). */
-  idleMs?: number;
-  /** The whole call, body included. */
-  totalMs?: number;
-}
+export type OpenAICompatibleTimeouts = UpstreamTimeouts;
 
 export interface OpenAICompatibleAzureOptions {
   /** The `api-version` query parameter, for example `2024-10-21`. */
@@ -36,15 +27,7 @@ export interface OpenAICompatibleOptions {
   azure?: OpenAICompatibleAzureOptions;
 }
 
-/** Defaults close to the OpenAI SDK's: reasoning models can think for minutes before answering. */
-export const DEFAULT_TIMEOUTS: Required<OpenAICompatibleTimeouts> = {
-  connectMs: 10_000,
-  firstByteMs: 120_000,
-  idleMs: 120_000,
-  totalMs: 600_000,
-};
-
-const timeoutMs = { type: 'integer', minimum: 0 };
+export { DEFAULT_TIMEOUTS };
 
 export const openaiCompatibleOptionsSchema: JsonSchema = {
   type: 'object',
@@ -60,11 +43,7 @@ export const openaiCompatibleOptionsSchema: JsonSchema = {
     headers: { type: 'object', additionalProperties: { type: 'string' } },
     authHeader: { type: 'string', minLength: 1 },
     authPrefix: { type: 'string' },
-    timeouts: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { connectMs: timeoutMs, firstByteMs: timeoutMs, idleMs: timeoutMs, totalMs: timeoutMs },
-    },
+    timeouts: timeoutsSchema,
     maxConnections: { type: 'integer', minimum: 1 },
     azure: {
       type: 'object',

@@ -1,11 +1,13 @@
-import type { CallOptions, Capability, Provider, ProviderCreateContext } from '../../../core/provider.js';
+import type { Capability, Provider, ProviderCreateContext } from '../../../core/provider.js';
 import type { ChatCompletion, EmbeddingsResponse } from '../../../core/types/openai.js';
-import { readJson, sendCall, type AcceptedCall } from './call.js';
+import { readJson, sendCall, type AcceptedCall } from '../shared/call.js';
 import { createEndpoints } from './endpoints.js';
-import { errorFromEvent, invalidResponse, type ErrorContext } from './errors.js';
-import { createHttpClient } from './http-client.js';
-import { DEFAULT_TIMEOUTS, type OpenAICompatibleOptions } from './options.js';
-import { createRedactor } from './redact.js';
+import { errorFromEvent, invalidResponse, type ErrorContext } from '../shared/errors.js';
+import { withCallHeaders } from '../shared/headers.js';
+import { createHttpClient } from '../shared/http-client.js';
+import { DEFAULT_TIMEOUTS } from '../shared/timeouts.js';
+import type { OpenAICompatibleOptions } from './options.js';
+import { createRedactor } from '../shared/redact.js';
 import { chatBody, embeddingsBody } from './request-body.js';
 import { createChunkStream } from './stream.js';
 
@@ -22,17 +24,6 @@ export const OPENAI_COMPATIBLE_CAPABILITIES: readonly Capability[] = [
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Propagated headers never override the provider's own (auth, content type). */
-function withCallHeaders(
-  base: Readonly<Record<string, string>>,
-  extra: CallOptions['headers'],
-): Record<string, string> {
-  if (extra === undefined) return base as Record<string, string>;
-  const merged: Record<string, string> = {};
-  for (const [name, value] of Object.entries(extra)) merged[name.toLowerCase()] = value;
-  return Object.assign(merged, base);
 }
 
 /** A 200 that is really an error (some compatible servers do this) or a body of the wrong shape. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createSseQueue, type SseItem } from '../../../plugins/providers/openai-compatible/sse.js';
+import { createSseQueue, type SseItem } from '../../../plugins/providers/shared/sse.js';
 
 function drain(queue: ReturnType<typeof createSseQueue>): SseItem[] {
   const items: SseItem[] = [];

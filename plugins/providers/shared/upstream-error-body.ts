@@ -6,6 +6,8 @@ export interface UpstreamErrorInfo {
   param?: string | null;
   /** An HTTP status carried inside the body (vLLM and some proxies put it in `code`). */
   status?: number;
+  /** A wait the body asked for (Google's RetryInfo), used when no Retry-After header says so. */
+  retryAfterMs?: number;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

@@ -1,6 +1,6 @@
 import { SwitchyardError } from '../../../core/errors/switchyard-error.js';
 import type { ErrorCode } from '../../../core/errors/codes.js';
-import type { OpenAICompatibleTimeouts } from './options.js';
+import type { UpstreamTimeouts } from './timeouts.js';
 import { parseErrorBody, readUpstreamErrorInfo, type UpstreamErrorInfo } from './upstream-error-body.js';
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -10,7 +10,9 @@ export interface ErrorContext {
   providerId: string;
   redact: (text: string) => string;
   now: () => number;
-  timeouts: Required<OpenAICompatibleTimeouts>;
+  timeouts: Required<UpstreamTimeouts>;
+  /** Reads the vendor's error body; OpenAI's shape and its common variants by default. */
+  readErrorBody?: (text: string) => UpstreamErrorInfo;
 }
 
 // Long enough for any real upstream explanation, short enough to keep an HTML page out of logs.
@@ -103,7 +105,8 @@ export function errorFromResponse(
   headers: ResponseHeaders,
   bodyText: string,
 ): SwitchyardError {
-  return fromInfo(ctx, status, parseErrorBody(bodyText), parseRetryAfterMs(headers, ctx.now()));
+  const info = (ctx.readErrorBody ?? parseErrorBody)(bodyText);
+  return fromInfo(ctx, status, info, parseRetryAfterMs(headers, ctx.now()) ?? info.retryAfterMs);
 }
 
 /** An error sent inside a 200 stream (`data: {"error": {...}}`): no status line to go on. */

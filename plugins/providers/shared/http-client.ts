@@ -1,5 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
-import type { OpenAICompatibleTimeouts } from './options.js';
+import type { UpstreamTimeouts } from './timeouts.js';
 import type { ResponseHeaders } from './errors.js';
 
 export interface UpstreamResponse {
@@ -22,7 +22,7 @@ export interface HttpClient {
 
 export interface HttpClientOptions {
   origin: string;
-  timeouts: Required<OpenAICompatibleTimeouts>;
+  timeouts: Required<UpstreamTimeouts>;
   maxConnections?: number;
 }
 

@@ -1,0 +1,148 @@
+/**
+ * What every route that runs the stage chain shares: a fresh context per request, tracking so
+ * shutdown can wait for it, the client's disconnect as the context's abort signal, and the
+ * answer written as JSON or as server-sent events in the route's own wire format.
+ */
+import type { Context } from 'koa';
+import { randomUUID } from 'node:crypto';
+import { SwitchyardError } from '../errors/switchyard-error.js';
+import type { ChatContext, GatewayContext } from '../context.js';
+import type { GatewayServices } from '../services.js';
+import type { StageMiddleware } from '../stage.js';
+import type { ChatCompletion, ChatCompletionRequest } from '../types/openai.js';
+import type { InflightTracker } from './inflight.js';
+import {
+  openaiSseEncoder,
+  pipeSse,
+  startSse,
+  writeKeepAlive,
+  writeSseError,
+  type SseEncoder,
+} from './sse-writer.js';
+
+export interface ExchangeDeps {
+  services: GatewayServices;
+  chain: StageMiddleware;
+  inflight: InflightTracker;
+}
+
+/** How a route spells a chat answer: the JSON body, and the event stream's encoder (one per stream). */
+export interface ChatWire {
+  json(response: ChatCompletion): unknown;
+  encoder(): SseEncoder;
+}
+
+export const OPENAI_WIRE: ChatWire = { json: (response) => response, encoder: () => openaiSseEncoder };
+
+const noop = () => Promise.resolve();
+
+/** What every operation's context holds, before the operation adds its request. */
+export type ContextFields = Omit<ChatContext, 'operation' | 'request' | 'response' | 'stream'>;
+
+export type Exchange = ReturnType<typeof createExchange>;
+
+export function createExchange(deps: ExchangeDeps) {
+  const { services, chain, inflight } = deps;
+
+  function base(koa: Context, controller: AbortController): ContextFields {
+    const requestId = `req_${randomUUID().replace(/-/g, '')}`;
+    koa.set('x-switchyard-request-id', requestId);
+    return {
+      requestId,
+      signal: controller.signal,
+      startedAt: services.now(),
+      headers: koa.request.headers,
+      responseHeaders: { 'x-switchyard-request-id': requestId },
+      caller: undefined,
+      plan: undefined,
+      attempts: [],
+      served: undefined,
+      usage: undefined,
+      error: undefined,
+      state: {},
+      log: services.logger,
+      services,
+    };
+  }
+
+  /** Runs `work` as a tracked request whose signal aborts when the client disconnects. */
+  async function tracked(koa: Context, work: (controller: AbortController) => Promise<void>): Promise<void> {
+    if (inflight.closing) {
+      throw new SwitchyardError(
+        'SY_ERR_GATEWAY_SHUTTING_DOWN',
+        'The gateway is shutting down; retry on another instance.',
+      );
+    }
+    const { controller, leave } = inflight.enter();
+    const onClose = () => {
+      if (!koa.res.writableFinished) {
+        controller.abort(new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The client closed the connection.'));
+      }
+    };
+    koa.res.once('close', onClose);
+    try {
+      await work(controller);
+    } finally {
+      koa.res.off('close', onClose);
+      leave();
+    }
+  }
+
+  async function runChain(ctx: GatewayContext): Promise<void> {
+    await chain(ctx, noop);
+    if (ctx.response === undefined && ctx.stream === undefined) {
+      throw new SwitchyardError(
+        'SY_ERR_INTERNAL',
+        'No stage produced a response (is the route stage in the pipeline?).',
+      );
+    }
+  }
+
+  async function streamChat(koa: Context, ctx: ChatContext, encoder: SseEncoder): Promise<void> {
+    const res = koa.res;
+    const keepAliveMs = services.config.keepAliveMs;
+    // While the chain waits for a slow first token, keep the connection alive with comments.
+    // Failover still works after that: comments carry no data.
+    const keepAlive = setInterval(() => {
+      koa.respond = false;
+      startSse(res, ctx.responseHeaders);
+      writeKeepAlive(res);
+    }, keepAliveMs);
+    try {
+      await runChain(ctx);
+    } catch (error) {
+      if (!res.headersSent) throw error;
+      writeSseError(res, error, encoder);
+      return;
+    } finally {
+      clearInterval(keepAlive);
+    }
+    koa.respond = false;
+    startSse(res, ctx.responseHeaders);
+    await pipeSse(res, ctx.stream ?? emptyStream(), keepAliveMs, encoder);
+  }
+
+  /** Runs a validated chat request through the chain and writes the answer in `wire`'s format. */
+  async function chat(koa: Context, request: ChatCompletionRequest, wire: ChatWire): Promise<void> {
+    await tracked(koa, async (controller) => {
+      const ctx: ChatContext = {
+        ...base(koa, controller),
+        operation: 'chat',
+        request,
+        response: undefined,
+        stream: undefined,
+      };
+      if (request.stream === true) return streamChat(koa, ctx, wire.encoder());
+      await runChain(ctx);
+      koa.set(ctx.responseHeaders);
+      koa.body = wire.json(ctx.response as ChatCompletion);
+    });
+  }
+
+  return { base, tracked, runChain, chat };
+}
+
+// eslint-disable-next-line require-yield
+async function* emptyStream(): AsyncGenerator<never> {
+  throw new SwitchyardError('SY_ERR_INTERNAL', 'No stage produced a stream.');
+}

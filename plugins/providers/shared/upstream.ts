@@ -1,0 +1,65 @@
+import type { CallOptions, ProviderCreateContext } from '../../../core/provider.js';
+import { sendCall, type AcceptedCall } from './call.js';
+import type { ErrorContext } from './errors.js';
+import { createRequestHeaders, withCallHeaders } from './headers.js';
+import { createHttpClient } from './http-client.js';
+import { createRedactor } from './redact.js';
+import { DEFAULT_TIMEOUTS, type UpstreamTimeouts } from './timeouts.js';
+import type { UpstreamErrorInfo } from './upstream-error-body.js';
+
+export interface HttpUpstreamOptions {
+  /** `https://host:port`, the key of the connection pool. */
+  origin: string;
+  /** Configured extra headers. */
+  headers?: Readonly<Record<string, string>>;
+  /** The credential headers, set last so nothing displaces them and scrubbed from every error. */
+  credentials: Readonly<Record<string, string>>;
+  timeouts?: UpstreamTimeouts;
+  maxConnections?: number;
+  /** Reads the vendor's error body, when it is not OpenAI's shape. */
+  readErrorBody?: (text: string) => UpstreamErrorInfo;
+}
+
+/** One vendor endpoint: its pool, fixed headers and error context, and a POST that maps failures. */
+export interface HttpUpstream {
+  readonly ctx: ErrorContext;
+  /** Resolves with a 2xx whose body is still unread; any other answer is thrown mapped. */
+  post(path: string, accept: 'json' | 'stream', body: string, call: CallOptions): Promise<AcceptedCall>;
+  close(): Promise<void>;
+}
+
+export function createHttpUpstream(
+  options: HttpUpstreamOptions,
+  context: ProviderCreateContext,
+): HttpUpstream {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const client = createHttpClient({
+    origin: options.origin,
+    timeouts,
+    maxConnections: options.maxConnections,
+  });
+  const headers = createRequestHeaders(options.headers, options.credentials);
+  // Credentials live only in this closure and in the headers, never on the provider object.
+  const ctx: ErrorContext = {
+    providerId: context.id,
+    redact: createRedactor(headers.secrets),
+    now: context.now,
+    timeouts,
+    ...(options.readErrorBody ? { readErrorBody: options.readErrorBody } : {}),
+  };
+  return {
+    ctx,
+    post: (path, accept, body, call) =>
+      sendCall(client, ctx, {
+        path,
+        headers: withCallHeaders(accept === 'json' ? headers.json : headers.stream, call.headers),
+        body,
+        signal: call.signal,
+      }),
+    close: () => client.close(),
+  };
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
