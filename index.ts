@@ -8,6 +8,7 @@ import { builtinProviderPlugins, builtinStages } from './plugins/builtins.js';
 
 export * from './core/index.js';
 export { builtinProviderPlugins, builtinStages };
+export { builtinGuardrails, createGuardrailStages } from './plugins/guardrails/index.js';
 
 /**
  * Creates a gateway from a configuration object.

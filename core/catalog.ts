@@ -4,7 +4,7 @@
  * alias; the catalog turns that into the ordered list of entries able to serve it.
  */
 import type { Capability } from './provider.js';
-import type { GatewayConfig, ModelPricing } from './config/types.js';
+import type { GatewayConfig, ModelPricing, ProviderDataHandling } from './config/types.js';
 
 export interface CatalogEntry {
   /** `provider/model`, unique across the catalog. */
@@ -17,6 +17,8 @@ export interface CatalogEntry {
   readonly contextWindow: number | undefined;
   readonly maxOutputTokens: number | undefined;
   readonly capabilities: readonly Capability[];
+  /** The provider's data-handling attributes (regions, retention, …); empty when not configured. */
+  readonly data?: ProviderDataHandling;
 }
 
 export interface Catalog {
@@ -26,6 +28,7 @@ export interface Catalog {
 }
 
 const DEFAULT_CAPABILITIES: readonly Capability[] = ['chat', 'streaming'];
+const NO_DATA_ATTRIBUTES: ProviderDataHandling = Object.freeze({});
 
 export function createCatalog(
   config: Pick<GatewayConfig, 'providers' | 'aliases'>,
@@ -53,6 +56,7 @@ export function createCatalog(
         contextWindow: model.contextWindow,
         maxOutputTokens: model.maxOutputTokens,
         capabilities: model.capabilities ?? pluginCapabilities.get(providerId) ?? DEFAULT_CAPABILITIES,
+        data: provider.data ?? NO_DATA_ATTRIBUTES,
       });
       entries.push(entry);
       add(entry.ref, entry);

@@ -13,6 +13,7 @@ import type {
   EmbeddingsResponse,
 } from './types/openai.js';
 import type { GatewayServices } from './services.js';
+import type { BudgetCaps, RateLimitConfig } from './config/accounting-types.js';
 
 /** Who is calling. Set by the auth stage (or a host's `identify` hook). */
 export interface Caller {
@@ -23,6 +24,13 @@ export interface Caller {
   project?: string;
   user?: string;
   labels: Record<string, string>;
+  /** Model and provider globs the caller may use; absent means all. */
+  allow?: { models?: string[]; providers?: string[] };
+  /** The caller's own rate limits and spend caps (a key's), overriding the configured defaults. */
+  limits?: RateLimitConfig;
+  budgets?: BudgetCaps;
+  /** Bring-your-own-key credentials by provider id; each is sent to that provider only. */
+  credentials?: Readonly<Record<string, { apiKey: string }>>;
 }
 
 /** One candidate of the routing plan: a catalog entry the dispatcher may call. */
@@ -34,6 +42,22 @@ export interface RoutingPlan {
   candidates: Candidate[];
   /** Which rule or default produced the plan, for headers and audit. */
   decidedBy: string;
+  /** Content hash of the policy files that made the decision; absent without policy files. */
+  policyRevision?: string;
+  /** Labels the matching rules attached, for the audit record. */
+  labels?: Record<string, string>;
+  /** The routing strategy that ordered the candidates. */
+  strategy?: string;
+  /** The arm a weighted split chose (a candidate ref). */
+  arm?: string;
+  /** Cache settings chosen by the policy, for the cache stage. */
+  cache?: { enabled: boolean; ttlSeconds?: number };
+  /** Guardrail profile chosen by the policy, for the guardrail stages. */
+  guardrails?: string;
+  /** Budget profile chosen by the policy. */
+  budget?: string;
+  /** Rate-limit profile chosen by the policy. */
+  rateLimit?: string;
 }
 
 export interface Attempt {
@@ -52,6 +76,19 @@ export interface UsageRecord {
   reasoningTokens: number;
   /** USD, from catalog prices. */
   costUsd: number;
+  /** True when the token counts are the gateway's estimate (the provider reported none). */
+  estimated?: boolean;
+  /** Cost with the configured chargeback markup. */
+  chargedUsd?: number;
+  /** The call used the caller's own provider credentials. */
+  byok?: boolean;
+  /** Milliseconds to the first token (streams) or to the answer. */
+  ttftMs?: number;
+  /** Milliseconds from arrival to the last byte. */
+  latencyMs?: number;
+  /** Answered from the cache, and what that saved. */
+  cacheHit?: boolean;
+  savedUsd?: number;
 }
 
 /**

@@ -15,14 +15,18 @@ import { SwitchyardError } from './errors/switchyard-error.js';
 import { errorResponder, sendError } from './http/error-response.js';
 import { createHandlers } from './http/handlers.js';
 import { InflightTracker } from './http/inflight.js';
-import { createRouter } from './http/router.js';
+import { koaCall } from './http/http-call.js';
+import { createNodeHandler, createRouter } from './http/router.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildPipeline, type AnyStageFactory } from './pipeline.js';
 import { createProvider, loadProviderPlugin, type AnyProviderPlugin } from './plugins.js';
 import type { Capability, Provider } from './provider.js';
-import type { GatewayServices } from './services.js';
+import type { GatewayServices, IdentifyHook } from './services.js';
+import { createAccountingServices, type AccountingOptions } from './accounting-services.js';
 
-export interface GatewayOptions {
+export interface GatewayOptions extends AccountingOptions {
+  /** Supplies the caller instead of API keys (return undefined to fall back to keys). */
+  identify?: IdentifyHook;
   /** Provider plugins available by name, besides those installed as npm packages. */
   providerPlugins?: Iterable<AnyProviderPlugin>;
   /** Stage factories available to the pipeline by name. */
@@ -83,7 +87,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     new Set(providers.keys()),
     capabilities,
   );
-  const services: GatewayServices = { config: resolved, catalog, providers, logger, now };
+  const accounting = createAccountingServices(resolved, options, logger, now);
+  const services: GatewayServices = {
+    config: resolved,
+    catalog,
+    providers,
+    logger,
+    now,
+    store: accounting.store,
+    keys: accounting.keys,
+    ledger: accounting.ledger,
+    identify: options.identify,
+  };
 
   const stageFactories = new Map<string, AnyStageFactory>();
   for (const stage of options.stages ?? []) stageFactories.set(stage.name, stage);
@@ -95,8 +110,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
   function koa(mount: { prefix?: string } = {}): Koa.Middleware {
     const router = createRouter(handlers, mount.prefix);
+    const admin = accounting.admin(mount.prefix);
     return compose<Koa.Context>([
       errors,
+      ...(admin ? [admin] : []),
       router.routes() as unknown as Koa.Middleware,
       router.allowedMethods({ throw: true }) as unknown as Koa.Middleware,
     ]) as Koa.Middleware;
@@ -107,11 +124,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   app.use(koa());
   app.use(async function notFound(ctx) {
     sendError(
-      ctx,
+      koaCall(ctx),
       new SwitchyardError('SY_ERR_ROUTE_NOT_FOUND', `No endpoint at ${ctx.method} ${ctx.path}.`),
     );
   });
-  const handler = app.callback();
+  const handler = createNodeHandler(handlers, logger, app.callback());
 
   const servers = new Set<Server>();
   let closed: Promise<void> | undefined;
@@ -148,6 +165,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         for (const server of servers) server.closeAllConnections();
         await Promise.all(stopped);
         await Promise.all([...providers.values()].map((provider) => provider.close?.()));
+        await accounting.close();
       })();
       return closed;
     },

@@ -26,6 +26,17 @@ export {
   type ConfigIssue,
 } from './config/validate.js';
 export { gatewayConfigSchema } from './config/schema.js';
+export { anchorPaths } from './config/load.js';
+export {
+  DEFAULT_CATALOG,
+  DEFAULT_CATALOG_SOURCE,
+  defaultModel,
+  withDefaultModels,
+  type DefaultModel,
+} from './config/default-catalog.js';
+export * from './policy/index.js';
+export { dataFilter } from './policy/filters.js';
+export * from './guardrails/index.js';
 export { ERROR_CODES, type ErrorCode, type ErrorCodeSpec } from './errors/codes.js';
 export {
   SwitchyardError,
@@ -55,4 +66,9 @@ export { backoffMs } from './dispatch/timing.js';
 export { costUsd, usageRecord } from './usage.js';
 export type { Gateway, GatewayOptions, ListenResult } from './gateway.js';
 export * from './store/index.js';
+export * from './keys/index.js';
+export * from './ledger/index.js';
+export type { IdentifyHook } from './services.js';
+export type { ResolvedAccounting } from './config/resolve-accounting.js';
+export { answerUsage, estimatePromptTokens, estimateTextTokens, StreamMeter, toMicros } from './metering.js';
 export type * from './types/openai.js';

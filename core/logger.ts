@@ -1,4 +1,4 @@
-import { pino, type Logger as PinoLogger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino';
 
 export type Logger = PinoLogger;
 
@@ -15,6 +15,14 @@ export const REDACTED_PATHS = [
   'apiKey',
   '*.apiKey',
   'options.apiKey',
+  'req.headers.cookie',
+  'headers.cookie',
+  '*.headers.authorization',
+  '*.headers["x-api-key"]',
+  'req.headers["x-switchyard-provider-key"]',
+  'headers["x-switchyard-provider-key"]',
+  'credentials',
+  '*.credentials',
 ];
 
 export interface LoggerConfig {
@@ -22,7 +30,8 @@ export interface LoggerConfig {
   pretty?: boolean;
 }
 
-export function createLogger(config: LoggerConfig = {}): Logger {
+/** `destination` (a stream) replaces stdout, e.g. to capture lines in tests. */
+export function createLogger(config: LoggerConfig = {}, destination?: DestinationStream): Logger {
   const options: LoggerOptions = {
     level: config.level ?? process.env.SWITCHYARD_LOG_LEVEL ?? 'info',
     base: { service: 'switchyard' },
@@ -31,7 +40,7 @@ export function createLogger(config: LoggerConfig = {}): Logger {
   if (config.pretty) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });
   }
-  return pino(options);
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A logger that writes nothing, for tests and embedded use without logs. */

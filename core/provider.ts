@@ -56,6 +56,11 @@ export interface CallOptions {
   upstreamModel: string;
   /** Headers to propagate upstream (trace context, for example). Never carries client credentials. */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * The caller's own credentials for this provider (bring-your-own-key), used instead of the
+   * configured ones for this call only. The gateway hands a provider only credentials meant for it.
+   */
+  credentials?: { apiKey: string };
 }
 
 export interface ChatResult {

@@ -1,7 +1,17 @@
 import type { Catalog } from './catalog.js';
 import type { ResolvedConfig } from './config/resolve.js';
+import type { Caller, GatewayContext } from './context.js';
+import type { KeyRegistry } from './keys/index.js';
+import type { Ledger } from './ledger/index.js';
 import type { Logger } from './logger.js';
 import type { Provider } from './provider.js';
+import type { StateStore } from './store/index.js';
+
+/**
+ * A host's own way to say who is calling (a session, an mTLS identity): returns the caller, or
+ * undefined to fall back to API keys. Set through `createGateway(config, { identify })`.
+ */
+export type IdentifyHook = (ctx: GatewayContext) => Caller | undefined | Promise<Caller | undefined>;
 
 /** What the gateway hands every stage at boot: shared, read-only services. */
 export interface GatewayServices {
@@ -11,4 +21,11 @@ export interface GatewayServices {
   readonly logger: Logger;
   /** Milliseconds since the epoch; injectable so tests can control time. */
   readonly now: () => number;
+  /** The shared-state store (memory or Redis), created once per gateway. */
+  readonly store?: StateStore;
+  /** Static and virtual API keys. */
+  readonly keys?: KeyRegistry;
+  /** The audit ledger. */
+  readonly ledger?: Ledger;
+  readonly identify?: IdentifyHook;
 }

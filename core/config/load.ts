@@ -3,6 +3,7 @@
  * file, line and column. The `yaml` package keeps source positions, which JSON.parse cannot.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { ConfigError, schemaIssues, type ConfigIssue } from './validate.js';
 import { gatewayConfigSchema } from './schema.js';
@@ -66,5 +67,18 @@ export async function loadConfigFile(file: string): Promise<GatewayConfig> {
   const parsed = parseConfigText(text, file);
   const issues = schemaIssues(gatewayConfigSchema, parsed.value);
   if (issues.length > 0) throw new ConfigError(locateIssues(parsed, file, issues));
-  return parsed.value as GatewayConfig;
+  return anchorPaths(parsed.value as GatewayConfig, dirname(file));
+}
+
+/**
+ * Paths inside a configuration file are relative to that file: policy includes are made
+ * absolute here, so the gateway finds them whatever its working directory.
+ */
+export function anchorPaths(config: GatewayConfig, dir: string): GatewayConfig {
+  const policies = config.policies;
+  if (policies === undefined) return config;
+  const anchor = (path: string) => (isAbsolute(path) ? path : resolve(dir, path));
+  if (typeof policies === 'string') return { ...config, policies: [anchor(policies)] };
+  if (Array.isArray(policies)) return { ...config, policies: policies.map(anchor) };
+  return { ...config, policies: { ...policies, include: policies.include.map(anchor) } };
 }

@@ -2,9 +2,11 @@
  * Turns a validated configuration into the resolved one the gateway runs on: defaults filled,
  * providers switched on or off by their `requiresEnv`, and `${VAR}` references expanded.
  */
-import type { FailoverConfig, GatewayConfig, ProviderConfig } from './types.js';
+import type { FailoverConfig, GatewayConfig, PoliciesConfig, ProviderConfig } from './types.js';
 import { expandEnv } from './env.js';
+import { withDefaultModels } from './default-catalog.js';
 import { DEFAULT_PIPELINE } from '../stage.js';
+import { resolveAccounting, type ResolvedAccounting } from './resolve-accounting.js';
 
 export interface ResolvedStage {
   stage: string;
@@ -23,6 +25,15 @@ export interface ResolvedConfig {
   readonly keepAliveMs: number;
   readonly pipeline: readonly ResolvedStage[];
   readonly aliases: Readonly<Record<string, string[]>>;
+  /**
+   * Every configured provider, in service or not, with the default catalog applied: what policy
+   * references are checked against (a rule may name a provider whose key is not set today).
+   */
+  readonly declaredProviders: ReadonlyMap<string, ProviderConfig>;
+  /** The policy files to load; undefined when none are configured. */
+  readonly policies: Required<PoliciesConfig> | undefined;
+  /** Keys, limits, budgets, store and ledger, resolved (docs/accounting.md). */
+  readonly accounting: ResolvedAccounting;
 }
 
 export const DEFAULTS = {
@@ -44,7 +55,11 @@ export const DEFAULTS = {
 export function resolveConfig(config: GatewayConfig, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   const providers = new Map<string, ProviderConfig>();
   const disabledProviders = new Map<string, string>();
-  for (const [id, provider] of Object.entries(config.providers)) {
+  const declaredProviders = new Map<string, ProviderConfig>();
+  const useDefaults = config.catalog?.defaults !== false;
+  for (const [id, declared] of Object.entries(config.providers)) {
+    const provider = withDefaultModels(declared, useDefaults);
+    declaredProviders.set(id, provider);
     if (provider.enabled === false) {
       disabledProviders.set(id, 'enabled: false');
       continue;
@@ -78,5 +93,16 @@ export function resolveConfig(config: GatewayConfig, env: NodeJS.ProcessEnv = pr
     keepAliveMs: config.streaming?.keepAliveMs ?? DEFAULTS.keepAliveMs,
     pipeline,
     aliases: config.aliases ?? {},
+    declaredProviders,
+    policies: resolvePolicies(config.policies),
+    accounting: resolveAccounting(config, env),
   };
+}
+
+/** Normalises the `policies` shorthands (a path, a list of paths) to the full form. */
+export function resolvePolicies(policies: GatewayConfig['policies']): Required<PoliciesConfig> | undefined {
+  if (policies === undefined) return undefined;
+  if (typeof policies === 'string') return { include: [policies], watch: false, explain: true };
+  if (Array.isArray(policies)) return { include: policies, watch: false, explain: true };
+  return { include: policies.include, watch: policies.watch ?? false, explain: policies.explain ?? true };
 }

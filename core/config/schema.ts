@@ -3,6 +3,9 @@
  * every error is reported with its file position by ./load.ts.
  */
 import type { JsonSchema } from '../provider.js';
+import { DEFAULT_CATALOG_VENDORS } from './default-catalog.js';
+import { accountingSections, authExtraProperties, staticKeyExtraProperties } from './accounting-schema.js';
+import { guardrailSections } from './guardrails-schema.js';
 
 const capability = {
   enum: ['chat', 'streaming', 'tools', 'vision', 'json_schema', 'embeddings', 'reasoning'],
@@ -29,12 +32,28 @@ const model = {
   },
 };
 
+const stringList = { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true };
+
+const dataHandling = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    regions: stringList,
+    retention: { type: 'integer', minimum: 0 },
+    zeroDataRetention: { type: 'boolean' },
+    trainsOnData: { type: 'boolean' },
+    certifications: stringList,
+  },
+};
+
 const provider = {
   type: 'object',
   additionalProperties: false,
   required: ['plugin', 'models'],
   properties: {
     plugin: { type: 'string', minLength: 1 },
+    data: dataHandling,
+    includeDefaultModels: { enum: DEFAULT_CATALOG_VENDORS },
     enabled: { type: 'boolean' },
     requiresEnv: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
     options: { type: 'object' },
@@ -76,6 +95,27 @@ export const gatewayConfigSchema: JsonSchema = {
       },
     },
     providers: { type: 'object', additionalProperties: provider },
+    catalog: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { defaults: { type: 'boolean' } },
+    },
+    policies: {
+      oneOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['include'],
+          properties: {
+            include: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+            watch: { type: 'boolean' },
+            explain: { type: 'boolean' },
+          },
+        },
+      ],
+    },
     aliases: {
       type: 'object',
       additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
@@ -112,18 +152,22 @@ export const gatewayConfigSchema: JsonSchema = {
           items: {
             type: 'object',
             additionalProperties: false,
-            required: ['key'],
+            anyOf: [{ required: ['key'] }, { required: ['keyHash'] }],
             properties: {
               key: { type: 'string', minLength: 8 },
               team: { type: 'string' },
               project: { type: 'string' },
               user: { type: 'string' },
               labels: { type: 'object', additionalProperties: { type: 'string' } },
+              ...staticKeyExtraProperties,
             },
           },
         },
+        ...authExtraProperties,
       },
     },
+    ...accountingSections,
+    ...guardrailSections,
     pipeline: { type: 'array', items: stage },
     logging: {
       type: 'object',

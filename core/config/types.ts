@@ -3,6 +3,22 @@
  * spells it. The JSON Schema in ./schema.ts is the source of truth for what a file may contain.
  */
 import type { Capability } from '../provider.js';
+import type { DataPolicyConfig, GuardrailsConfig } from './guardrails-types.js';
+import type {
+  AccountingConfig,
+  AdminConfig,
+  BudgetCaps,
+  BudgetsConfig,
+  LedgerConfig,
+  LimitsConfig,
+  ProjectConfig,
+  RateLimitConfig,
+  StoreSectionConfig,
+  TeamConfig,
+} from './accounting-types.js';
+
+export type * from './accounting-types.js';
+export type * from './guardrails-types.js';
 
 export interface ModelPricing {
   /** USD per million input (prompt) tokens. */
@@ -25,9 +41,30 @@ export interface ModelConfig {
   aliases?: string[];
 }
 
+/** How a provider handles the data sent to it; policies filter candidates on these. */
+export interface ProviderDataHandling {
+  /** Where requests are processed (`eu`, `us`, `eu-west-1`, …), most preferred first. */
+  regions?: string[];
+  /** How many days prompts and answers are kept (0 = not stored). */
+  retention?: number;
+  /** The provider contractually keeps nothing (zero data retention). */
+  zeroDataRetention?: boolean;
+  /** The provider may train on the data sent to it. */
+  trainsOnData?: boolean;
+  /** Compliance certifications (`soc2`, `iso27001`, `hipaa`, …). */
+  certifications?: string[];
+}
+
 export interface ProviderConfig {
   /** The provider plugin: a built-in name (`openai-compatible`, `mock`) or an npm package name. */
   plugin: string;
+  /** Data-handling attributes, read by policy data requirements and candidate facts. */
+  data?: ProviderDataHandling;
+  /**
+   * Adds every model of this vendor from the default catalog (`openai`, `anthropic`, …), with its
+   * public prices and limits; entries under `models` override them.
+   */
+  includeDefaultModels?: string;
   /** Set false to keep a provider in the file but out of service. */
   enabled?: boolean;
   /** The provider is switched on only when every one of these environment variables is set. */
@@ -61,11 +98,35 @@ export interface StageConfig {
 }
 
 export interface StaticKeyConfig {
-  key: string;
+  /** The key in plain text (`${VAR}` expanded); or give `keyHash` instead. */
+  key?: string;
+  /** `sha256:<hex>` of the key, so the file need not hold it. */
+  keyHash?: string;
+  /** Stable id for budgets, limits and the ledger; default `key_<first 12 hex of the digest>`. */
+  id?: string;
+  /** ISO date-time after which the key is refused. */
+  expiresAt?: string;
+  disabled?: boolean;
+  /** Model globs the key may use (`gpt-4o*`); default all. */
+  models?: string[];
+  /** Provider globs the key may use; default all. */
+  providers?: string[];
+  limits?: RateLimitConfig;
+  budgets?: BudgetCaps;
   team?: string;
   project?: string;
   user?: string;
   labels?: Record<string, string>;
+}
+
+/** Policy files: rules that choose providers per request (docs/policy-language.md). */
+export interface PoliciesConfig {
+  /** Files, directories or globs (`policies/*.yaml`), relative to the configuration file. */
+  include: string[];
+  /** Reload the files when they change; the last good policy stays in force on errors. */
+  watch?: boolean;
+  /** Answer `x-switchyard-explain: 1` with a decision trace header (default true). */
+  explain?: boolean;
 }
 
 export interface GatewayConfig {
@@ -78,6 +139,13 @@ export interface GatewayConfig {
     shutdownGraceMs?: number;
   };
   providers: Record<string, ProviderConfig>;
+  /** The default model catalog (public prices and limits by model id). */
+  catalog?: {
+    /** Fill a listed model's missing pricing, limits and capabilities from the default catalog (default true). */
+    defaults?: boolean;
+  };
+  /** Policy files, or a list of files/directories/globs. */
+  policies?: PoliciesConfig | string | string[];
   /** Named lists of `provider/model` refs or model ids, usable as a request's `model`. */
   aliases?: Record<string, string[]>;
   routing?: {
@@ -90,9 +158,26 @@ export interface GatewayConfig {
   auth?: {
     /** Static API keys. When none are configured every caller is anonymous. */
     keys?: StaticKeyConfig[];
+    /** How long an instance trusts a key record read from the store: the revocation bound (default 5000 ms). */
+    cacheMs?: number;
+    /** Refuse requests without a key. Default: true when keys or the admin API are configured. */
+    required?: boolean;
   };
   /** The middleware chain, outermost first. Omit it for the default chain. */
   pipeline?: (string | StageConfig)[];
+  /** Shared state (rate limits, budgets, virtual keys); default in memory. */
+  store?: StoreSectionConfig;
+  admin?: AdminConfig;
+  limits?: LimitsConfig;
+  budgets?: BudgetsConfig;
+  teams?: Record<string, TeamConfig>;
+  projects?: Record<string, ProjectConfig>;
+  ledger?: LedgerConfig;
+  accounting?: AccountingConfig;
+  /** Guardrail profiles (docs/guardrails.md). */
+  guardrails?: GuardrailsConfig;
+  /** Data-handling requirements applied to the routing plan (docs/guardrails.md#data-handling). */
+  dataPolicy?: DataPolicyConfig;
   logging?: {
     level?: string;
     pretty?: boolean;

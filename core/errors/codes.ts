@@ -57,6 +57,17 @@ export const ERROR_CODES = {
 
   // Identity
   SY_ERR_AUTH_UNAUTHORIZED: code(401, 'authentication_error', false, 'The API key is missing or not valid.'),
+  SY_ERR_AUTH_FORBIDDEN: code(
+    403,
+    'permission_error',
+    false,
+    'The key may not use this model, provider or endpoint.',
+  ),
+  SY_ERR_KEY_NOT_FOUND: code(404, 'not_found_error', false, 'No virtual key has this id.'),
+
+  // The caller's own limits and budgets
+  SY_ERR_RATE_LIMITED: code(429, 'rate_limit_error', false, "The caller's rate limit is reached."),
+  SY_ERR_BUDGET_EXCEEDED: code(402, 'insufficient_quota', false, "The caller's spend cap is reached."),
 
   // Upstream providers (the shared taxonomy every provider plugin maps its failures onto)
   SY_ERR_UPSTREAM_RATE_LIMITED: code(429, 'rate_limit_error', true, 'The provider rate-limited the call.'),
@@ -100,6 +111,41 @@ export const ERROR_CODES = {
     'upstream_error',
     false,
     'The provider failed after the stream had started.',
+  ),
+
+  // Policy
+  SY_ERR_POLICY_DENIED: code(403, 'permission_error', false, 'A policy rule denied the request.'),
+  SY_ERR_POLICY_PREFERENCE_REFUSED: code(
+    403,
+    'permission_error',
+    false,
+    'The request uses a routing preference the policy does not allow.',
+  ),
+
+  // Guardrails and data handling
+  SY_ERR_GUARDRAIL_DENIED: code(
+    400,
+    'invalid_request_error',
+    false,
+    'A guardrail refused the prompt or the answer.',
+  ),
+  SY_ERR_GUARDRAIL_UNAVAILABLE: code(
+    503,
+    'server_error',
+    false,
+    'A guardrail that fails closed could not give a verdict.',
+  ),
+  SY_ERR_GUARDRAIL_OUTPUT_INVALID: code(
+    502,
+    'upstream_error',
+    true,
+    'The answer does not match the JSON schema the request asked for.',
+  ),
+  SY_ERR_DATA_POLICY_NO_PROVIDER: code(
+    422,
+    'invalid_request_error',
+    false,
+    "No candidate meets the request's data-handling requirements.",
   ),
 
   // Routing and dispatch

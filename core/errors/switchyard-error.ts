@@ -14,6 +14,8 @@ export interface SwitchyardErrorOptions {
   param?: string | null;
   /** How long the upstream asked us to wait, when it said so. */
   retryAfterMs?: number;
+  /** Extra response headers the client should get with the error (`x-ratelimit-*`). */
+  headers?: Readonly<Record<string, string>>;
   /** The provider that failed, for attempt records. */
   provider?: string;
   cause?: unknown;
@@ -28,6 +30,7 @@ export class SwitchyardError extends Error {
   readonly expose: boolean;
   readonly param: string | null;
   readonly retryAfterMs: number | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
   readonly provider: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: SwitchyardErrorOptions = {}) {
@@ -41,6 +44,7 @@ export class SwitchyardError extends Error {
     this.expose = spec.expose;
     this.param = options.param ?? null;
     this.retryAfterMs = options.retryAfterMs;
+    this.headers = options.headers;
     this.provider = options.provider;
     Object.defineProperty(this, BRAND, { value: true });
   }

@@ -6,7 +6,6 @@
  * all apply) and whichever provider answers, the answer goes back as an Anthropic Message or
  * Anthropic's event stream. Errors on this route use Anthropic's error shape.
  */
-import type { Context } from 'koa';
 import type { GatewayServices } from '../services.js';
 import {
   anthropicErrorBody,
@@ -17,6 +16,7 @@ import {
 } from '../translate/anthropic/index.js';
 import { anthropicMessagesRequestSchema } from './anthropic-request-schema.js';
 import { respondWithError, type ErrorWire } from './error-response.js';
+import type { HttpCall } from './http-call.js';
 import type { ChatWire, Exchange } from './exchange.js';
 import { readJsonBody } from './read-body.js';
 import { compileRequestValidator } from './validate-request.js';
@@ -31,15 +31,15 @@ export function createAnthropicMessagesHandler(deps: { exchange: Exchange; servi
   const { exchange, services } = deps;
   const { bodyLimitBytes } = services.config.server;
 
-  return async function anthropicMessages(koa: Context): Promise<void> {
+  return async function anthropicMessages(call: HttpCall): Promise<void> {
     try {
-      const body = await readJsonBody(koa.req, bodyLimitBytes, (koa.request as { body?: unknown }).body);
+      const body = await readJsonBody(call.req, bodyLimitBytes, call.parsedBody);
       const request = chatRequestFromAnthropic(validateAnthropicRequest(body));
       // Anthropic streams always end with usage; ask for it so message_delta can carry it.
       if (request.stream === true) request.stream_options = { include_usage: true };
-      await exchange.chat(koa, request, ANTHROPIC_WIRE);
+      await exchange.chat(call, request, ANTHROPIC_WIRE);
     } catch (thrown) {
-      respondWithError(koa, thrown, services.logger, ANTHROPIC_ERRORS);
+      respondWithError(call, thrown, services.logger, ANTHROPIC_ERRORS);
     }
   };
 }

@@ -1,4 +1,5 @@
 import type { Context, Middleware } from 'koa';
+import { koaCall, type HttpCall } from './http-call.js';
 import { SwitchyardError, toSwitchyardError } from '../errors/switchyard-error.js';
 import type { Logger } from '../logger.js';
 import { openaiSseEncoder, writeSseError, type SseEncoder } from './sse-writer.js';
@@ -30,16 +31,21 @@ export interface ErrorWire {
 export const OPENAI_ERRORS: ErrorWire = { body: (error) => error.toOpenAI(), encoder: openaiSseEncoder };
 
 /** Answers a failure with the right status in the route's error shape; internal errors are logged. */
-export function respondWithError(ctx: Context, thrown: unknown, logger: Logger, wire = OPENAI_ERRORS): void {
+export function respondWithError(
+  call: HttpCall,
+  thrown: unknown,
+  logger: Logger,
+  wire = OPENAI_ERRORS,
+): void {
   const error = fromHttpError(thrown) ?? toSwitchyardError(thrown);
-  if (error.status >= 500 && !error.expose) logger.error({ err: thrown, path: ctx.path }, 'internal error');
-  if (ctx.res.headersSent) {
+  if (error.status >= 500 && !error.expose) logger.error({ err: thrown, path: call.path }, 'internal error');
+  if (call.res.headersSent) {
     // A stream already started: the error can only travel as an event.
-    ctx.respond = false;
-    writeSseError(ctx.res, error, wire.encoder);
+    call.takeOver();
+    writeSseError(call.res, error, wire.encoder);
     return;
   }
-  sendError(ctx, error, wire);
+  sendError(call, error, wire);
 }
 
 /**
@@ -51,16 +57,14 @@ export function errorResponder(logger: Logger): Middleware {
     try {
       await next();
     } catch (thrown) {
-      respondWithError(ctx, thrown, logger);
+      respondWithError(koaCall(ctx), thrown, logger);
     }
   };
 }
 
-export function sendError(ctx: Context, error: SwitchyardError, wire = OPENAI_ERRORS): void {
-  ctx.respond = true;
-  ctx.status = error.status;
-  if (error.retryAfterMs !== undefined) ctx.set('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
-  if (error.headers) ctx.set(error.headers);
-  ctx.set('x-switchyard-error-code', error.code);
-  ctx.body = wire.body(error);
+export function sendError(call: HttpCall, error: SwitchyardError, wire = OPENAI_ERRORS): void {
+  const headers: Record<string, string> = { ...error.headers, 'x-switchyard-error-code': error.code };
+  if (error.retryAfterMs !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
+  call.setHeaders(headers);
+  call.send(error.status, wire.body(error));
 }

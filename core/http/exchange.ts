@@ -3,7 +3,6 @@
  * shutdown can wait for it, the client's disconnect as the context's abort signal, and the
  * answer written as JSON or as server-sent events in the route's own wire format.
  */
-import type { Context } from 'koa';
 import { randomUUID } from 'node:crypto';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { ChatContext, GatewayContext } from '../context.js';
@@ -11,6 +10,7 @@ import type { GatewayServices } from '../services.js';
 import type { StageMiddleware } from '../stage.js';
 import type { ChatCompletion, ChatCompletionRequest } from '../types/openai.js';
 import type { InflightTracker } from './inflight.js';
+import type { HttpCall } from './http-call.js';
 import {
   openaiSseEncoder,
   pipeSse,
@@ -44,14 +44,14 @@ export type Exchange = ReturnType<typeof createExchange>;
 export function createExchange(deps: ExchangeDeps) {
   const { services, chain, inflight } = deps;
 
-  function base(koa: Context, controller: AbortController): ContextFields {
+  function base(call: HttpCall, controller: AbortController): ContextFields {
     const requestId = `req_${randomUUID().replace(/-/g, '')}`;
-    koa.set('x-switchyard-request-id', requestId);
+    call.res.setHeader('x-switchyard-request-id', requestId);
     return {
       requestId,
       signal: controller.signal,
       startedAt: services.now(),
-      headers: koa.request.headers,
+      headers: call.req.headers,
       responseHeaders: { 'x-switchyard-request-id': requestId },
       caller: undefined,
       plan: undefined,
@@ -66,7 +66,10 @@ export function createExchange(deps: ExchangeDeps) {
   }
 
   /** Runs `work` as a tracked request whose signal aborts when the client disconnects. */
-  async function tracked(koa: Context, work: (controller: AbortController) => Promise<void>): Promise<void> {
+  async function tracked(
+    call: HttpCall,
+    work: (controller: AbortController) => Promise<void>,
+  ): Promise<void> {
     if (inflight.closing) {
       throw new SwitchyardError(
         'SY_ERR_GATEWAY_SHUTTING_DOWN',
@@ -74,22 +77,29 @@ export function createExchange(deps: ExchangeDeps) {
       );
     }
     const { controller, leave } = inflight.enter();
+    const res = call.res;
     const onClose = () => {
-      if (!koa.res.writableFinished) {
+      if (!res.writableFinished) {
         controller.abort(new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The client closed the connection.'));
       }
     };
-    koa.res.once('close', onClose);
+    res.once('close', onClose);
     try {
       await work(controller);
     } finally {
-      koa.res.off('close', onClose);
+      res.off('close', onClose);
       leave();
     }
   }
 
-  async function runChain(ctx: GatewayContext): Promise<void> {
-    await chain(ctx, noop);
+  async function runChain(ctx: GatewayContext, call: HttpCall): Promise<void> {
+    try {
+      await chain(ctx, noop);
+    } catch (error) {
+      // Error responses carry the decision headers too (the rule that denied, the revision).
+      if (!call.res.headersSent) call.setHeaders(ctx.responseHeaders);
+      throw error;
+    }
     if (ctx.response === undefined && ctx.stream === undefined) {
       throw new SwitchyardError(
         'SY_ERR_INTERNAL',
@@ -98,18 +108,18 @@ export function createExchange(deps: ExchangeDeps) {
     }
   }
 
-  async function streamChat(koa: Context, ctx: ChatContext, encoder: SseEncoder): Promise<void> {
-    const res = koa.res;
+  async function streamChat(call: HttpCall, ctx: ChatContext, encoder: SseEncoder): Promise<void> {
+    const res = call.res;
     const keepAliveMs = services.config.keepAliveMs;
     // While the chain waits for a slow first token, keep the connection alive with comments.
     // Failover still works after that: comments carry no data.
     const keepAlive = setInterval(() => {
-      koa.respond = false;
+      call.takeOver();
       startSse(res, ctx.responseHeaders);
       writeKeepAlive(res);
     }, keepAliveMs);
     try {
-      await runChain(ctx);
+      await runChain(ctx, call);
     } catch (error) {
       if (!res.headersSent) throw error;
       writeSseError(res, error, encoder);
@@ -117,25 +127,25 @@ export function createExchange(deps: ExchangeDeps) {
     } finally {
       clearInterval(keepAlive);
     }
-    koa.respond = false;
+    call.takeOver();
     startSse(res, ctx.responseHeaders);
     await pipeSse(res, ctx.stream ?? emptyStream(), keepAliveMs, encoder);
   }
 
   /** Runs a validated chat request through the chain and writes the answer in `wire`'s format. */
-  async function chat(koa: Context, request: ChatCompletionRequest, wire: ChatWire): Promise<void> {
-    await tracked(koa, async (controller) => {
+  async function chat(call: HttpCall, request: ChatCompletionRequest, wire: ChatWire): Promise<void> {
+    await tracked(call, async (controller) => {
       const ctx: ChatContext = {
-        ...base(koa, controller),
+        ...base(call, controller),
         operation: 'chat',
         request,
         response: undefined,
         stream: undefined,
       };
-      if (request.stream === true) return streamChat(koa, ctx, wire.encoder());
-      await runChain(ctx);
-      koa.set(ctx.responseHeaders);
-      koa.body = wire.json(ctx.response as ChatCompletion);
+      if (request.stream === true) return streamChat(call, ctx, wire.encoder());
+      await runChain(ctx, call);
+      call.setHeaders(ctx.responseHeaders);
+      call.send(200, wire.json(ctx.response as ChatCompletion));
     });
   }
 

@@ -2,7 +2,7 @@
  * The OpenAI-compatible HTTP handlers: parse and validate the body, run the stage chain on a
  * fresh context (./exchange.ts), and write the result as JSON or as server-sent events.
  */
-import type { Context } from 'koa';
+import type { HttpCall } from './http-call.js';
 import type { EmbeddingsContext } from '../context.js';
 import type { ChatCompletionRequest, EmbeddingsRequest } from '../types/openai.js';
 import { createAnthropicMessagesHandler } from './anthropic-messages-handler.js';
@@ -18,36 +18,35 @@ export function createHandlers(deps: HandlerDeps) {
   const { bodyLimitBytes } = services.config.server;
   const exchange = createExchange(deps);
 
-  async function chat(koa: Context): Promise<void> {
-    const body = await readJsonBody(koa.req, bodyLimitBytes, (koa.request as { body?: unknown }).body);
+  async function chat(call: HttpCall): Promise<void> {
+    const body = await readJsonBody(call.req, bodyLimitBytes, call.parsedBody);
     const request: ChatCompletionRequest = validateChatRequest(body);
-    await exchange.chat(koa, request, OPENAI_WIRE);
+    await exchange.chat(call, request, OPENAI_WIRE);
   }
 
-  async function embeddings(koa: Context): Promise<void> {
-    const body = await readJsonBody(koa.req, bodyLimitBytes, (koa.request as { body?: unknown }).body);
+  async function embeddings(call: HttpCall): Promise<void> {
+    const body = await readJsonBody(call.req, bodyLimitBytes, call.parsedBody);
     const request: EmbeddingsRequest = validateEmbeddingsRequest(body);
-    await exchange.tracked(koa, async (controller) => {
+    await exchange.tracked(call, async (controller) => {
       const ctx: EmbeddingsContext = {
-        ...exchange.base(koa, controller),
+        ...exchange.base(call, controller),
         operation: 'embeddings',
         request,
         response: undefined,
         stream: undefined,
       };
-      await exchange.runChain(ctx);
-      koa.set(ctx.responseHeaders);
-      koa.body = ctx.response;
+      await exchange.runChain(ctx, call);
+      call.setHeaders(ctx.responseHeaders);
+      call.send(200, ctx.response);
     });
   }
 
-  function models(koa: Context): void {
-    koa.body = listModels(services);
+  async function models(call: HttpCall): Promise<void> {
+    call.send(200, listModels(services));
   }
 
-  function health(koa: Context): void {
-    koa.body = { status: inflight.closing ? 'closing' : 'ok' };
-    if (inflight.closing) koa.status = 503;
+  async function health(call: HttpCall): Promise<void> {
+    call.send(inflight.closing ? 503 : 200, { status: inflight.closing ? 'closing' : 'ok' });
   }
 
   const messages = createAnthropicMessagesHandler({ exchange, services });

@@ -1,19 +1,55 @@
 import Router from 'koa-router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logger.js';
 import type { createHandlers } from './handlers.js';
+import { koaCall, nodeCall, type HttpCall } from './http-call.js';
+import { respondWithError } from './error-response.js';
 
 export type Handlers = ReturnType<typeof createHandlers>;
+type Handler = (call: HttpCall) => Promise<void>;
 
-/**
- * The OpenAI-compatible routes, and the Anthropic-compatible `/v1/messages`. With a prefix the
- * same routes mount under it (`/llm/v1/...`).
- */
+/** The OpenAI-compatible routes, and the Anthropic-compatible `/v1/messages`. */
+function routes(handlers: Handlers): [method: 'GET' | 'POST', path: string, handler: Handler][] {
+  return [
+    ['POST', '/v1/chat/completions', handlers.chat],
+    ['POST', '/v1/embeddings', handlers.embeddings],
+    ['POST', '/v1/messages', handlers.messages],
+    ['GET', '/v1/models', handlers.models],
+    ['GET', '/health', handlers.health],
+  ];
+}
+
+/** The routes as koa-router routes; with a prefix they mount under it (`/llm/v1/...`). */
 export function createRouter(handlers: Handlers, prefix = ''): Router {
   const router = new Router(prefix ? { prefix } : {});
-  router.post('/v1/chat/completions', handlers.chat as Middleware);
-  router.post('/v1/embeddings', handlers.embeddings as Middleware);
-  router.post('/v1/messages', handlers.messages as Middleware);
-  router.get('/v1/models', handlers.models as Middleware);
-  router.get('/health', handlers.health as Middleware);
+  for (const [method, path, handler] of routes(handlers)) {
+    const middleware = ((ctx: Context) => handler(koaCall(ctx))) as Middleware;
+    if (method === 'GET') router.get(path, middleware);
+    else router.post(path, middleware);
+  }
   return router;
+}
+
+/**
+ * The gateway's own server: the routes are matched on a plain lookup and served without a
+ * framework (the hot path); anything else (admin routes, 404, 405) goes to `fallback`.
+ */
+export function createNodeHandler(
+  handlers: Handlers,
+  logger: Logger,
+  fallback: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse, next?: () => void) => void {
+  const table = new Map<string, Handler>();
+  for (const [method, path, handler] of routes(handlers)) table.set(`${method} ${path}`, handler);
+  // `next` is Express's: a path the gateway does not serve goes back to the host app.
+  return function switchyard(req, res, next) {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const handler = table.get(`${req.method} ${path}`);
+    if (!handler) return next ? next() : fallback(req, res);
+    const call = nodeCall(req, res, path);
+    handler(call).catch((thrown: unknown) => respondWithError(call, thrown, logger));
+  };
 }

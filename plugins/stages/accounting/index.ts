@@ -1,55 +1,131 @@
 /**
  * Accounting, the outermost stage: it sees every request leave, answered, failed or cut. It
- * prices the usage, adds `usage.cost` and the cost header, hides the usage chunk from a
- * streaming client that did not ask for it, and writes one log line per request.
+ * prices the usage (estimating and marking token counts a provider did not report), measures
+ * time to first token and total latency, applies the chargeback markup, adds `usage.cost` and the
+ * `x-switchyard-*` headers, hides the usage chunk from a streaming client that did not ask for it,
+ * writes one log line and one audit-ledger record per request.
  */
 import {
+  answerUsage,
+  buildLedgerRecord,
   defineStage,
+  StreamMeter,
   toSwitchyardError,
-  usageRecord,
   type ChatCompletionChunk,
   type ChatContext,
   type GatewayContext,
+  type GatewayServices,
+  type UsageRecord,
 } from '../../../core/index.js';
+
+/** What other stages (the cache) tell accounting through `ctx.state.accounting`. */
+export interface AccountingState {
+  cacheHit?: boolean;
+  /** What the cached answer would have cost upstream. */
+  savedUsd?: number;
+}
+
+declare module '../../../core/context.js' {
+  interface GatewayState {
+    accounting?: AccountingState;
+  }
+}
+
+type Outcome = 'ok' | 'error' | 'closed';
 
 export const accountingStage = defineStage<Record<string, never>>({
   name: 'accounting',
   optionsSchema: { type: 'object', additionalProperties: false },
-  create() {
+  create(_options, services) {
+    const markup = services.config.accounting.markup;
+    const keepContent = services.config.accounting.ledger.content;
+
     return async function accounting(ctx, next) {
       try {
         await next();
       } catch (error) {
         ctx.error = toSwitchyardError(error);
-        logRequest(ctx, 'error');
+        finish(ctx, services, 'error', keepContent);
         throw error;
       }
       if (ctx.operation === 'chat' && ctx.stream) {
-        ctx.stream = meter(ctx, ctx.stream);
+        ctx.stream = meter(ctx, ctx.stream, services, markup, keepContent);
         return;
       }
-      const usage = ctx.response?.usage;
-      ctx.usage = usageRecord(usage, ctx.served?.pricing);
-      if (usage && ctx.usage) {
-        usage.cost = ctx.usage.costUsd;
-        ctx.responseHeaders['x-switchyard-cost-usd'] = ctx.usage.costUsd.toFixed(9);
-      }
-      logRequest(ctx, 'ok');
+      const usage = answerUsage(ctx.request, ctx.response, ctx.served?.pricing);
+      ctx.usage = usage && complete(ctx, services, usage, markup, services.now() - ctx.startedAt);
+      const reported = ctx.response?.usage;
+      if (reported && ctx.usage) decorate(reported as unknown as Record<string, unknown>, ctx.usage);
+      if (ctx.usage) usageHeaders(ctx.usage, ctx.responseHeaders);
+      finish(ctx, services, 'ok', keepContent);
     };
   },
 });
 
+/** Fills the derived fields: charge with markup, BYOK, cache savings, timings. */
+function complete(
+  ctx: GatewayContext,
+  services: GatewayServices,
+  usage: UsageRecord,
+  markup: number,
+  ttftMs: number | undefined,
+): UsageRecord {
+  const state = ctx.state.accounting;
+  const provider = ctx.served?.provider;
+  const record: UsageRecord = {
+    ...usage,
+    chargedUsd: Math.round(usage.costUsd * (1 + markup) * 1e9) / 1e9,
+    byok: provider !== undefined && ctx.caller?.credentials?.[provider] !== undefined,
+    latencyMs: services.now() - ctx.startedAt,
+    cacheHit: state?.cacheHit ?? false,
+  };
+  if (ttftMs !== undefined) record.ttftMs = ttftMs;
+  if (state?.savedUsd !== undefined) record.savedUsd = state.savedUsd;
+  return record;
+}
+
+/** The Switchyard fields added to the OpenAI `usage` object the client receives. */
+function decorate(target: Record<string, unknown>, usage: UsageRecord): void {
+  target.cost = usage.costUsd;
+  if (usage.chargedUsd !== usage.costUsd) target.charged_usd = usage.chargedUsd;
+  if (usage.estimated) target.estimated = true;
+  if (usage.byok) target.byok = true;
+  if (usage.cacheHit) {
+    target.cache_hit = true;
+    target.saved_usd = usage.savedUsd ?? 0;
+  }
+}
+
+function usageHeaders(usage: UsageRecord, headers: Record<string, string>): void {
+  headers['x-switchyard-cost-usd'] = usage.costUsd.toFixed(9);
+  if (usage.chargedUsd !== undefined && usage.chargedUsd !== usage.costUsd)
+    headers['x-switchyard-charged-usd'] = usage.chargedUsd.toFixed(9);
+  if (usage.estimated) headers['x-switchyard-tokens-estimated'] = 'true';
+  if (usage.byok) headers['x-switchyard-byok'] = 'true';
+  if (usage.cacheHit) headers['x-switchyard-cache'] = 'hit';
+  if (usage.latencyMs !== undefined) headers['x-switchyard-latency-ms'] = String(usage.latencyMs);
+}
+
 async function* meter(
   ctx: ChatContext,
   stream: AsyncIterable<ChatCompletionChunk>,
+  services: GatewayServices,
+  markup: number,
+  keepContent: boolean,
 ): AsyncGenerator<ChatCompletionChunk> {
   const clientWantsUsage = ctx.request.stream_options?.include_usage === true;
-  let outcome: 'ok' | 'error' | 'closed' = 'closed';
+  const metered = new StreamMeter(services.now, keepContent);
+  let outcome: Outcome = 'closed';
+  const usageNow = () => {
+    const ttft = metered.firstOutputAt === undefined ? undefined : metered.firstOutputAt - ctx.startedAt;
+    return complete(ctx, services, metered.usage(ctx.request, ctx.served?.pricing), markup, ttft);
+  };
   try {
     for await (const chunk of stream) {
+      metered.observe(chunk);
       if (chunk.usage) {
-        ctx.usage = usageRecord(chunk.usage, ctx.served?.pricing);
-        if (ctx.usage) chunk.usage.cost = ctx.usage.costUsd;
+        ctx.usage = usageNow();
+        decorate(chunk.usage as unknown as Record<string, unknown>, ctx.usage);
         if (!clientWantsUsage) {
           if (chunk.choices.length === 0) continue;
           delete chunk.usage;
@@ -63,11 +139,33 @@ async function* meter(
     outcome = 'error';
     throw error;
   } finally {
-    logRequest(ctx, outcome);
+    // A cut stream is accounted for what was streamed (estimated); no output, no charge.
+    if (metered.hadOutput) ctx.usage = usageNow();
+    else ctx.usage = undefined;
+    finish(ctx, services, outcome, keepContent, keepContent ? metered.text : undefined);
   }
 }
 
-function logRequest(ctx: GatewayContext, outcome: 'ok' | 'error' | 'closed'): void {
+function finish(
+  ctx: GatewayContext,
+  services: GatewayServices,
+  outcome: Outcome,
+  keepContent: boolean,
+  streamedText?: string,
+): void {
+  const now = services.now();
+  services.ledger?.record(
+    buildLedgerRecord(ctx, {
+      outcome,
+      content: keepContent,
+      now,
+      ...(streamedText !== undefined ? { streamedText } : {}),
+    }),
+  );
+  logRequest(ctx, outcome, now);
+}
+
+function logRequest(ctx: GatewayContext, outcome: Outcome, now: number): void {
   const log = ctx.log;
   if (!log.isLevelEnabled('info')) return;
   log.info(
@@ -85,8 +183,12 @@ function logRequest(ctx: GatewayContext, outcome: 'ok' | 'error' | 'closed'): vo
       attempts: ctx.attempts.length,
       promptTokens: ctx.usage?.promptTokens,
       completionTokens: ctx.usage?.completionTokens,
+      estimated: ctx.usage?.estimated,
       costUsd: ctx.usage?.costUsd,
-      durationMs: ctx.services.now() - ctx.startedAt,
+      chargedUsd: ctx.usage?.chargedUsd,
+      ttftMs: ctx.usage?.ttftMs,
+      byok: ctx.usage?.byok,
+      durationMs: now - ctx.startedAt,
     },
     'request',
   );

@@ -1,48 +1,113 @@
 /**
- * Auth: identifies the caller. With static keys configured (`auth.keys`), a request must carry
- * one as `Authorization: Bearer …` or `x-api-key`; otherwise every caller is anonymous.
- * Keys are compared by SHA-256 digest, so lookup time does not depend on how much of a guess matched.
+ * Auth: identifies the caller. A host's `identify` hook is asked first; otherwise a request
+ * carries an API key as `Authorization: Bearer …` or `x-api-key`: a static key from the
+ * configuration or a virtual `sy-…` key created through the admin API. Missing, unknown, expired
+ * and disabled keys all get the same 401. Without any keys configured every caller is anonymous.
+ *
+ * It also attaches bring-your-own-key credentials: the team's configured provider keys and, when
+ * the team allows it, one sent in `x-switchyard-provider-key: <provider>=<key>`.
  */
-import { createHash } from 'node:crypto';
-import { defineStage, SwitchyardError, type Caller } from '../../../core/index.js';
+import {
+  defineStage,
+  SwitchyardError,
+  type Caller,
+  type GatewayContext,
+  type GatewayServices,
+  type KeyRecord,
+} from '../../../core/index.js';
+import { modelAllowed } from './allow-list.js';
 
 export const authStage = defineStage<Record<string, never>>({
   name: 'auth',
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
-    const keys = new Map<string, Caller>();
-    for (const key of services.config.source.auth?.keys ?? []) {
-      const digest = sha256(key.key);
-      keys.set(digest, {
-        id: `key_${digest.slice(0, 12)}`,
-        keyId: digest.slice(0, 12),
-        team: key.team,
-        project: key.project,
-        user: key.user,
-        labels: key.labels ?? {},
-      });
-    }
+    const settings = services.config.accounting;
+    const keys = services.keys;
+    const required = settings.auth.required;
     const anonymous: Caller = Object.freeze({ id: 'anonymous', labels: {} }) as Caller;
+    const callers = new WeakMap<KeyRecord, Caller>();
+
+    function callerOf(record: KeyRecord): Caller {
+      let caller = callers.get(record);
+      if (!caller) {
+        caller = toCaller(record, services);
+        callers.set(record, caller);
+      }
+      return caller;
+    }
 
     return async function auth(ctx, next) {
-      if (keys.size === 0) {
-        ctx.caller ??= anonymous;
-        return next();
+      const identified = services.identify ? await services.identify(ctx) : undefined;
+      if (identified) {
+        ctx.caller = identified;
+      } else {
+        const presented = bearer(ctx.headers.authorization) ?? single(ctx.headers['x-api-key']);
+        const record = presented && keys ? await keys.authenticate(presented) : undefined;
+        if (record) ctx.caller = callerOf(record);
+        else if (!required) ctx.caller ??= anonymous;
+        else {
+          // One message for every failure: nothing that tells a guesser which part was wrong.
+          throw new SwitchyardError('SY_ERR_AUTH_UNAUTHORIZED', 'Invalid or missing API key.');
+        }
       }
-      const presented = bearer(ctx.headers.authorization) ?? single(ctx.headers['x-api-key']);
-      const caller = presented ? keys.get(sha256(presented)) : undefined;
-      if (!caller) {
-        // One message for every failure: nothing that tells a guesser which part was wrong.
-        throw new SwitchyardError('SY_ERR_AUTH_UNAUTHORIZED', 'Invalid or missing API key.');
+      const caller = ctx.caller;
+      if (caller?.allow?.models && !modelAllowed(ctx, caller.allow.models)) {
+        throw new SwitchyardError(
+          'SY_ERR_AUTH_FORBIDDEN',
+          `This key may not use the model '${ctx.request.model}'.`,
+          {
+            param: 'model',
+          },
+        );
       }
-      ctx.caller = caller;
+      withHeaderCredentials(ctx, services);
       await next();
     };
   },
 });
 
-function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+function toCaller(record: KeyRecord, services: GatewayServices): Caller {
+  const caller: Caller = { id: record.id, keyId: record.id, labels: record.labels ?? {} };
+  if (record.team !== undefined) caller.team = record.team;
+  if (record.project !== undefined) caller.project = record.project;
+  if (record.user !== undefined) caller.user = record.user;
+  if (record.models || record.providers) {
+    caller.allow = {};
+    if (record.models) caller.allow.models = record.models;
+    if (record.providers) caller.allow.providers = record.providers;
+  }
+  if (record.limits) caller.limits = record.limits;
+  if (record.budgets) caller.budgets = record.budgets;
+  const team = record.team !== undefined ? services.config.accounting.teams[record.team] : undefined;
+  if (team?.credentials) caller.credentials = team.credentials;
+  return caller;
+}
+
+/** `x-switchyard-provider-key: openai=sk-…`, honoured only for teams with `allowKeyHeader`. */
+function withHeaderCredentials(ctx: GatewayContext, services: GatewayServices): void {
+  const header = ctx.headers['x-switchyard-provider-key'];
+  if (header === undefined) return;
+  const team = ctx.caller?.team;
+  if (team === undefined || services.config.accounting.teams[team]?.allowKeyHeader !== true) {
+    throw new SwitchyardError(
+      'SY_ERR_AUTH_FORBIDDEN',
+      'This key may not bring its own provider key (x-switchyard-provider-key).',
+    );
+  }
+  const credentials: Record<string, { apiKey: string }> = { ...ctx.caller?.credentials };
+  for (const value of Array.isArray(header) ? header : [header]) {
+    const at = value.indexOf('=');
+    const provider = value.slice(0, at).trim();
+    const apiKey = value.slice(at + 1).trim();
+    if (at <= 0 || apiKey === '' || !services.providers.has(provider)) {
+      throw new SwitchyardError(
+        'SY_ERR_REQUEST_INVALID',
+        'x-switchyard-provider-key must be <provider id>=<key> naming a configured provider.',
+      );
+    }
+    credentials[provider] = { apiKey };
+  }
+  ctx.caller = { ...(ctx.caller as Caller), credentials };
 }
 
 function single(value: string | string[] | undefined): string | undefined {

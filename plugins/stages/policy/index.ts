@@ -1,55 +1,93 @@
 /**
- * The policy decision stage. In its built-in form it turns the requested model, the request's
- * `models` fallback list and the configured aliases into the routing plan; the policy language
- * (rules in JSON Logic) plugs in here.
+ * The policy decision stage: evaluates the policy files (`policies:` in the configuration) for
+ * each request and puts the routing plan on the context — or denies. Without policy files it
+ * routes the requested model, the request's `models` fallbacks and aliases, as before, with the
+ * same candidate filters and OpenRouter-style preferences.
+ *
+ * Response headers: `x-switchyard-rule` (the deciding rule), `x-switchyard-policy-revision`
+ * (the content hash of the policy files), and with `x-switchyard-explain: 1` on the request
+ * `x-switchyard-decision`, a compact decision trace (rules, removed candidates, plan).
+ *
+ * @example
+ * // switchyard.config.yaml
+ * // policies: { include: [policies/*.yaml], watch: true }
  */
 import {
+  createPolicyCatalog,
+  createPolicyEngine,
+  compactTrace,
   defineStage,
-  SwitchyardError,
-  type Candidate,
-  type CatalogEntry,
-  type GatewayContext,
+  type ChatCompletionChunk,
+  type GatewayServices,
+  type PolicyEngine,
 } from '../../../core/index.js';
+
+const engines = new WeakMap<GatewayServices, PolicyEngine>();
+
+/** The policy engine of a gateway's policy stage (tests, admin tools). */
+export function policyEngineOf(services: GatewayServices): PolicyEngine | undefined {
+  return engines.get(services);
+}
 
 export const policyStage = defineStage<Record<string, never>>({
   name: 'policy',
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
+    const config = services.config;
+    const engine = createPolicyEngine({
+      policies: config.policies,
+      catalog: createPolicyCatalog(config, services.catalog),
+      logger: services.logger,
+    });
+    engines.set(services, engine);
+    const explainAllowed = config.policies?.explain ?? true;
+
     return async function policy(ctx, next) {
-      ctx.plan = { candidates: planFor(ctx, services.catalog.resolve), decidedBy: 'default' };
-      ctx.responseHeaders['x-switchyard-rule'] = ctx.plan.decidedBy;
-      await next();
+      const explain = explainAllowed && ctx.headers['x-switchyard-explain'] === '1';
+      const decision = engine.decide(
+        {
+          operation: ctx.operation,
+          request: ctx.request,
+          caller: ctx.caller,
+          headers: ctx.headers,
+          findings: ctx.state.findings,
+          now: services.now(),
+        },
+        { trace: explain },
+      );
+      ctx.responseHeaders['x-switchyard-rule'] = decision.decidedBy;
+      if (decision.revision !== 'none')
+        ctx.responseHeaders['x-switchyard-policy-revision'] = decision.revision;
+      if (decision.trace) ctx.responseHeaders['x-switchyard-decision'] = compactTrace(decision.trace);
+      if (!decision.plan) throw decision.error;
+      const plan = decision.plan;
+      ctx.plan = plan;
+      if (plan.arm) ctx.responseHeaders['x-switchyard-arm'] = plan.arm;
+
+      const first = plan.candidates[0]?.entry.ref;
+      if (first) engine.stats.enter(first);
+      let streaming = false;
+      try {
+        await next();
+        if (ctx.operation === 'chat' && ctx.stream && first) {
+          streaming = true;
+          ctx.stream = leaveAfter(ctx.stream, () => engine.stats.leave(first));
+        }
+      } finally {
+        engine.stats.record(ctx.attempts);
+        if (first && !streaming) engine.stats.leave(first);
+      }
     };
   },
 });
 
-function planFor(ctx: GatewayContext, resolve: (name: string) => readonly CatalogEntry[]): Candidate[] {
-  const kind = ctx.operation === 'embeddings' ? 'embeddings' : 'chat';
-  const names = [ctx.request.model, ...(ctx.request.models ?? [])];
-  const seen = new Set<string>();
-  const candidates: Candidate[] = [];
-  names.forEach((name, index) => {
-    const entries = resolve(name);
-    if (entries.length === 0) {
-      const param = index === 0 ? 'model' : `models[${index - 1}]`;
-      throw new SwitchyardError(
-        'SY_ERR_MODEL_NOT_FOUND',
-        `The model '${name}' does not exist or is not served by this gateway. List the available models with GET /v1/models.`,
-        { param },
-      );
-    }
-    for (const entry of entries) {
-      if (entry.kind !== kind || seen.has(entry.ref)) continue;
-      seen.add(entry.ref);
-      candidates.push({ entry });
-    }
-  });
-  if (candidates.length === 0) {
-    throw new SwitchyardError(
-      'SY_ERR_MODEL_UNSUPPORTED_OPERATION',
-      `The model '${ctx.request.model}' cannot serve ${kind} requests. List the available models with GET /v1/models.`,
-      { param: 'model' },
-    );
+async function* leaveAfter(
+  stream: AsyncIterable<ChatCompletionChunk>,
+  leave: () => void,
+): AsyncGenerator<ChatCompletionChunk> {
+  try {
+    yield* stream;
+  } finally {
+    leave();
   }
-  return candidates;
 }

@@ -10,6 +10,7 @@ import {
   type ChatCompletionRequest,
   type ChatContext,
   type EmbeddingsContext,
+  type GatewayContext,
   type GatewayServices,
   type Provider,
 } from '../../../core/index.js';
@@ -45,6 +46,12 @@ function providerFor(services: GatewayServices, candidate: Candidate): Provider 
   return provider;
 }
 
+/** The caller's own credentials for this candidate's provider (BYOK); never another provider's. */
+function byok(ctx: GatewayContext, candidate: Candidate): { credentials?: { apiKey: string } } {
+  const credentials = ctx.caller?.credentials?.[candidate.entry.provider];
+  return credentials ? { credentials } : {};
+}
+
 function failoverInput(ctx: ChatContext | EmbeddingsContext, services: GatewayServices) {
   const candidates = ctx.plan?.candidates ?? [];
   return {
@@ -65,6 +72,7 @@ async function dispatchChat(ctx: ChatContext, services: GatewayServices): Promis
         await providerFor(services, candidate).chat(ctx.request, {
           signal,
           upstreamModel: candidate.entry.upstreamModel,
+          ...byok(ctx, candidate),
         })
       ).response,
   });
@@ -85,6 +93,7 @@ async function dispatchStream(ctx: ChatContext, services: GatewayServices): Prom
       const result = await providerFor(services, candidate).chatStream(upstreamRequest, {
         signal,
         upstreamModel: candidate.entry.upstreamModel,
+        ...byok(ctx, candidate),
       });
       return commitStream(result.chunks, candidate.entry.provider);
     },
@@ -105,7 +114,11 @@ async function dispatchEmbeddings(ctx: EmbeddingsContext, services: GatewayServi
           { param: 'model' },
         );
       }
-      return provider.embeddings(ctx.request, { signal, upstreamModel: candidate.entry.upstreamModel });
+      return provider.embeddings(ctx.request, {
+        signal,
+        upstreamModel: candidate.entry.upstreamModel,
+        ...byok(ctx, candidate),
+      });
     },
   });
   ctx.response = value;

@@ -1,0 +1,64 @@
+/**
+ * One HTTP request/response pair, whatever framework delivered it. The handlers speak only this,
+ * so the same code serves the gateway's own node:http server (no framework on the hot path),
+ * Koa (`gateway.koa()`), and any host that hands over Node's (req, res).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context } from 'koa';
+
+export interface HttpCall {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** The path, without the query string. */
+  readonly path: string;
+  /** A body the host already parsed (koa-bodyparser's `ctx.request.body`, express.json()'s `req.body`). */
+  readonly parsedBody: unknown;
+  setHeaders(headers: Readonly<Record<string, string>>): void;
+  /** Answers with a JSON body. */
+  send(status: number, body: unknown): void;
+  /** The route writes the response itself from now on (server-sent events). */
+  takeOver(): void;
+}
+
+/** A call on a bare Node server (or any framework that passes Node's objects through). */
+export function nodeCall(req: IncomingMessage, res: ServerResponse, path: string): HttpCall {
+  return {
+    req,
+    res,
+    path,
+    parsedBody: (req as { body?: unknown }).body,
+    setHeaders(headers) {
+      for (const name in headers) res.setHeader(name, headers[name] as string);
+    },
+    send(status, body) {
+      const text = JSON.stringify(body);
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(text);
+    },
+    takeOver() {},
+  };
+}
+
+/** A call inside Koa: answers through the context so host middleware still sees the response. */
+export function koaCall(ctx: Context): HttpCall {
+  return {
+    req: ctx.req,
+    res: ctx.res,
+    path: ctx.path,
+    parsedBody: (ctx.request as { body?: unknown }).body ?? (ctx.req as { body?: unknown }).body,
+    setHeaders(headers) {
+      ctx.set(headers as Record<string, string>);
+    },
+    send(status, body) {
+      ctx.respond = true;
+      ctx.status = status;
+      ctx.body = body;
+    },
+    takeOver() {
+      ctx.respond = false;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Budgets: spend caps in USD per key, team and project, per UTC day, month or in total, shared by
+ * every instance through the state store. Before dispatch the request's worst-case cost is
+ * reserved against each cap (all or nothing); a request that does not fit gets 402
+ * SY_ERR_BUDGET_EXCEEDED without reaching a provider. Afterwards the reservation is settled to the
+ * actual cost: a failed request is charged nothing, a stream cut by the client or the upstream is
+ * charged for what was streamed. The store being unreachable fails closed (503).
+ *
+ * It also narrows the plan to the providers and models the key's allow-lists permit.
+ */
+import {
+  answerUsage,
+  budgetKey,
+  defineStage,
+  StreamMeter,
+  SwitchyardError,
+  toMicros,
+  type ChatCompletionChunk,
+  type ChatContext,
+  type GatewayContext,
+  type GatewayServices,
+  type ReserveResult,
+  type UsageRecord,
+} from '../../../core/index.js';
+import { allowedCandidates } from '../auth/allow-list.js';
+import { alertThresholds } from './alerts.js';
+import { capsFor, describeCap, type Cap } from './caps.js';
+import { settleWithRetry } from './settle.js';
+import { worstCaseMicros } from './worst-case.js';
+
+export const budgetsStage = defineStage<Record<string, never>>({
+  name: 'budgets',
+  optionsSchema: { type: 'object', additionalProperties: false },
+  create(_options, services) {
+    const settings = services.config.accounting;
+    const store = services.store;
+    const ttlMs = settings.budgets.reservationTtlMs;
+
+    return async function budgets(ctx, next) {
+      narrowPlan(ctx);
+      // Answered already (a cache hit): nothing to reserve.
+      if (ctx.response !== undefined || ctx.stream !== undefined || !store) return next();
+      const caps = capsFor(ctx, settings);
+      if (caps.length === 0) return next();
+
+      const now = services.now();
+      const amount = worstCaseMicros(ctx, settings.budgets.defaultMaxOutputTokens);
+      const keys = caps.map((cap) => budgetKey(cap.scope, cap.id, cap.window, now));
+      const id = ctx.requestId;
+      const results = await Promise.allSettled(
+        caps.map((cap, i) => store.reserve(keys[i] as string, amount, cap.capMicros, id, ttlMs)),
+      );
+      const held = keys.filter((_, i) => {
+        const result = results[i];
+        return result?.status === 'fulfilled' && result.value.ok;
+      });
+      const failed = results.find((result) => result.status === 'rejected');
+      const refused = results.findIndex((result) => result.status === 'fulfilled' && !result.value.ok);
+      if (failed) {
+        // A timed-out reserve may still have run on the server: release every key (idempotent).
+        void Promise.all(keys.map((key) => settleWithRetry(services, key, id, undefined)));
+        throw (failed as PromiseRejectedResult).reason;
+      }
+      if (refused >= 0) {
+        await Promise.allSettled(held.map((key) => store.release(key, id)));
+        const cap = caps[refused] as Cap;
+        const state = (results[refused] as PromiseFulfilledResult<ReserveResult>).value;
+        throw new SwitchyardError(
+          'SY_ERR_BUDGET_EXCEEDED',
+          `Budget exceeded: the ${describeCap(cap)} has $${usd(cap.capMicros - state.spentMicros - state.reservedMicros)} left; this request may cost up to $${usd(amount)}. Lower max_tokens or wait for the next period.`,
+        );
+      }
+      ctx.responseHeaders['x-switchyard-budget-reserved-usd'] = usd(amount);
+
+      const finish = async (usage: UsageRecord | undefined): Promise<void> => {
+        const actual = usage ? toMicros(usage.costUsd) : 0;
+        await Promise.all(
+          caps.map(async (cap, i) => {
+            const key = keys[i] as string;
+            const result = await settleWithRetry(services, key, id, usage ? actual : undefined);
+            if (result?.applied && actual > 0) void alertThresholds(services, cap, key, result);
+          }),
+        );
+      };
+
+      try {
+        await next();
+      } catch (error) {
+        await finish(undefined);
+        throw error;
+      }
+      if (ctx.operation === 'chat' && ctx.stream) {
+        ctx.stream = metered(ctx, ctx.stream, services, finish);
+        return;
+      }
+      await finish(answerUsage(ctx.request, ctx.response, ctx.served?.pricing));
+    };
+  },
+});
+
+function narrowPlan(ctx: GatewayContext): void {
+  const allow = ctx.caller?.allow;
+  if (!allow || !ctx.plan || (!allow.providers && !allow.models)) return;
+  const candidates = allowedCandidates(ctx.plan.candidates, allow);
+  if (candidates.length === 0) {
+    throw new SwitchyardError(
+      'SY_ERR_AUTH_FORBIDDEN',
+      `This key may not use any provider that serves '${ctx.request.model}'.`,
+      { param: 'model' },
+    );
+  }
+  ctx.plan = { ...ctx.plan, candidates };
+}
+
+async function* metered(
+  ctx: ChatContext,
+  stream: AsyncIterable<ChatCompletionChunk>,
+  services: GatewayServices,
+  finish: (usage: UsageRecord | undefined) => Promise<void>,
+): AsyncGenerator<ChatCompletionChunk> {
+  const meter = new StreamMeter(services.now);
+  try {
+    for await (const chunk of stream) {
+      meter.observe(chunk);
+      yield chunk;
+    }
+  } finally {
+    // Charged for what reached the caller: nothing when no output was streamed.
+    await finish(meter.hadOutput ? meter.usage(ctx.request, ctx.served?.pricing) : undefined);
+  }
+}
+
+function usd(micros: number): string {
+  return (Math.max(0, micros) / 1e6).toFixed(6);
+}
