@@ -45,7 +45,7 @@ function brandFor(first4: number, length: number): string | undefined {
   for (const brand of BRANDS) {
     if (!brand.lengths.includes(length)) continue;
     const prefix = Math.floor(first4 / 10 ** (4 - brand.digits));
-    if (brand.ranges.some(([from, to]) => prefix >= from && prefix <= to)) return brand.name;
+    for (const [from, to] of brand.ranges) if (prefix >= from && prefix <= to) return brand.name;
   }
   return undefined;
 }
@@ -120,25 +120,37 @@ function longestCardFrom(
   groups: readonly Group[],
   first: number,
 ): { finding: Finding; next: number } | undefined {
+  // No inner closure here: this runs per digit group, and a closure per call is an allocation
+  // (plus a defineProperty per call under tsx, which keeps function names).
   let best: { finding: Finding; next: number } | undefined;
-  const consider = (last: number): void => {
-    const finding = cardIn(text, groups, first, last);
-    if (finding) best = { finding, next: last + 1 };
-  };
   const firstLength = lengthOf(groups[first]);
-  if (firstLength >= 13 && firstLength <= 19) consider(first);
+  if (firstLength >= 13 && firstLength <= 19) best = cardWindow(text, groups, first, first, best);
   if (firstLength !== 4) return best;
   const third = lengthOf(groups[first + 2]);
-  if (lengthOf(groups[first + 1]) === 6 && (third === 4 || third === 5)) consider(first + 2);
+  if (lengthOf(groups[first + 1]) === 6 && (third === 4 || third === 5))
+    best = cardWindow(text, groups, first, first + 2, best);
   let total = 4;
   for (let k = first + 1; k < groups.length; k++) {
     const length = lengthOf(groups[k]);
     total += length;
     if (length > 4 || total > 19) break;
-    if (total >= 13) consider(k); // windows only grow, so a later hit is the longer one
+    // Windows only grow, so a later hit is the longer one.
+    if (total >= 13) best = cardWindow(text, groups, first, k, best);
     if (length !== 4) break; // a short group can only be the last one
   }
   return best;
+}
+
+/** The card of groups `first..last` as the new best, or the previous best when there is none. */
+function cardWindow(
+  text: string,
+  groups: readonly Group[],
+  first: number,
+  last: number,
+  best: { finding: Finding; next: number } | undefined,
+): { finding: Finding; next: number } | undefined {
+  const finding = cardIn(text, groups, first, last);
+  return finding ? { finding, next: last + 1 } : best;
 }
 
 /**

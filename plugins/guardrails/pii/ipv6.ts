@@ -55,8 +55,13 @@ function addressIn(text: string, runStart: number, runEnd: number): Finding | un
   return { type: 'ip', start, end, value, score: 0.85, kind: 'ipv6' };
 }
 
+const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
+const OCTET = /^(0|[1-9]\d{0,2})$/;
+
 export function validIpv6(candidate: string): boolean {
-  if (!candidate.includes(':')) return false;
+  // Every address has at least two colons (`a::b`); clock times and `key: value` have one.
+  const first = candidate.indexOf(':');
+  if (first === -1 || candidate.indexOf(':', first + 1) === -1) return false;
   const halves = candidate.split('::');
   if (halves.length > 2) return false;
   const groups: string[] = [];
@@ -68,16 +73,18 @@ export function validIpv6(candidate: string): boolean {
     groups.pop();
     slots += 1;
   }
-  if (!groups.every((group) => /^[0-9A-Fa-f]{1,4}$/.test(group))) return false;
+  for (const group of groups) if (!HEX_GROUP.test(group)) return false;
   if (halves.length === 1) return slots === 8;
   if (slots > 7) return false;
   // `::1`, `dead::beef` and `a::b` are more often code than addresses.
-  return slots >= 2 && [...candidate].some((char) => isDigit(char.charCodeAt(0)));
+  if (slots < 2) return false;
+  for (let i = 0; i < candidate.length; i++) if (isDigit(candidate.charCodeAt(i))) return true;
+  return false;
 }
 
 function validEmbeddedIpv4(candidate: string): boolean {
   const octets = candidate.split('.');
-  return (
-    octets.length === 4 && octets.every((octet) => /^(0|[1-9]\d{0,2})$/.test(octet) && Number(octet) <= 255)
-  );
+  if (octets.length !== 4) return false;
+  for (const octet of octets) if (!OCTET.test(octet) || Number(octet) > 255) return false;
+  return true;
 }

@@ -30,9 +30,12 @@ const THREE_DIGIT_ZONES = new Set(
 
 export function validNanp(digits: string): boolean {
   if (digits.length !== 10) return false;
-  const code = (at: number): boolean =>
-    digits.charCodeAt(at) >= 50 && !(digits[at + 1] === '1' && digits[at + 2] === '1');
-  return code(0) && code(3) && digits[1] !== '9';
+  return nanpCode(digits, 0) && nanpCode(digits, 3) && digits[1] !== '9';
+}
+
+/** An area code or exchange: starts with 2–9 and is not an N11 service code. */
+function nanpCode(digits: string, at: number): boolean {
+  return digits.charCodeAt(at) >= 50 && !(digits[at + 1] === '1' && digits[at + 2] === '1');
 }
 
 function countryCodeLength(digits: string): number {

@@ -48,24 +48,23 @@ function digitsEnd(text: string, start: number): number {
 
 function ssnAt(text: string, start: number): Finding | undefined {
   const areaEnd = digitsEnd(text, start);
-  // Looked up only once the shape fits: the context check is the expensive part.
-  const context = (): boolean => hasContextBefore(text, start, CONTEXT);
+  // The context check is the expensive part: it runs only once the shape fits.
   let end: number;
   let score: number;
   if (areaEnd - start === 9) {
-    if (!context()) return undefined;
+    if (!hasContextBefore(text, start, CONTEXT)) return undefined;
     end = areaEnd;
     score = 0.8;
   } else {
     if (areaEnd - start !== 3) return undefined;
     const separator = text.charCodeAt(areaEnd);
     // Hyphens are the SSN's own format; spaces are common enough only next to the word "SSN".
-    if (separator !== 45 && !(separator === 32 && context())) return undefined;
+    if (separator !== 45 && !(separator === 32 && hasContextBefore(text, start, CONTEXT))) return undefined;
     const groupEnd = digitsEnd(text, areaEnd + 1);
     if (groupEnd - areaEnd !== 3 || text.charCodeAt(groupEnd) !== separator) return undefined;
     end = digitsEnd(text, groupEnd + 1);
     if (end - groupEnd !== 5) return undefined;
-    score = context() ? 0.95 : 0.85;
+    score = hasContextBefore(text, start, CONTEXT) ? 0.95 : 0.85;
   }
   if (!endsCleanly(text, end)) return undefined;
   const value = text.slice(start, end);
