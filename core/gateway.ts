@@ -16,8 +16,13 @@ import { errorResponder, sendError } from './http/error-response.js';
 import { createHandlers } from './http/handlers.js';
 import { InflightTracker } from './http/inflight.js';
 import { koaCall } from './http/http-call.js';
+import { passHostErrors } from './http/koa-mount.js';
 import { createNodeHandler, createRouter } from './http/router.js';
 import { createLogger, type Logger } from './logger.js';
+import { GatewayEvents, observeRouting, type GatewayEventSource } from './events.js';
+import { createInProcessChat, type InProcessChat } from './in-process.js';
+import { createGatewayMetrics } from './metrics/index.js';
+import { createProviderHealth } from './health/provider-health.js';
 import { buildPipeline, type AnyStageFactory } from './pipeline.js';
 import { createProvider, loadProviderPlugin, type AnyProviderPlugin } from './plugins.js';
 import type { Capability, Provider } from './provider.js';
@@ -45,7 +50,8 @@ export interface ListenResult {
   url: string;
 }
 
-export interface Gateway {
+/** A running gateway; `on`, `once` and `off` subscribe to its request events (./events.ts). */
+export interface Gateway extends GatewayEventSource {
   readonly config: ResolvedConfig;
   readonly catalog: Catalog;
   readonly services: GatewayServices;
@@ -53,6 +59,13 @@ export interface Gateway {
   koa(options?: { prefix?: string }): Koa.Middleware;
   /** A Node `(req, res)` handler, for http.createServer or any framework that takes one. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Express (4 or 5) or Connect middleware: `app.use('/llm', gateway.express())`. Paths the
+   * gateway does not serve go on to the host's next middleware.
+   */
+  express(): (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+  /** Runs a chat request through the chain in-process, without HTTP (./in-process.ts). */
+  readonly chat: InProcessChat;
   /** Starts a server on the configured (or given) port and host. */
   listen(port?: number, host?: string): Promise<ListenResult>;
   /** Stops taking requests, lets in-flight requests and streams finish (up to the grace period), releases providers. */
@@ -88,6 +101,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     capabilities,
   );
   const accounting = createAccountingServices(resolved, options, logger, now);
+  const metrics = createGatewayMetrics(resolved, catalog);
+  const health = createProviderHealth({
+    config: config.routing?.circuitBreaker,
+    now,
+    logger,
+    onChange: (ref, to) => metrics.circuitChanged(ref, to),
+  });
+  metrics.sources.circuits = () => health.states();
   const services: GatewayServices = {
     config: resolved,
     catalog,
@@ -98,25 +119,33 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     keys: accounting.keys,
     ledger: accounting.ledger,
     identify: options.identify,
+    metrics,
+    health,
   };
 
   const stageFactories = new Map<string, AnyStageFactory>();
   for (const stage of options.stages ?? []) stageFactories.set(stage.name, stage);
+  const events = new GatewayEvents((err, event) => logger.error({ err, event }, 'event listener failed'));
+  observeRouting(stageFactories, events);
   const chain = buildPipeline(resolved.pipeline, stageFactories, services);
 
   const inflight = new InflightTracker();
-  const handlers = createHandlers({ services, chain, inflight });
+  metrics.sources.inflight = () => inflight.size;
+  const handlers = createHandlers({ services, chain, inflight, events });
   const errors = errorResponder(logger);
 
   function koa(mount: { prefix?: string } = {}): Koa.Middleware {
     const router = createRouter(handlers, mount.prefix);
     const admin = accounting.admin(mount.prefix);
-    return compose<Koa.Context>([
-      errors,
-      ...(admin ? [admin] : []),
-      router.routes() as unknown as Koa.Middleware,
-      router.allowedMethods({ throw: true }) as unknown as Koa.Middleware,
-    ]) as Koa.Middleware;
+    // Errors of the host's own downstream middleware pass through to the host's handler.
+    return passHostErrors(
+      compose<Koa.Context>([
+        errors,
+        ...(admin ? [admin] : []),
+        router.routes() as unknown as Koa.Middleware,
+        router.allowedMethods({ throw: true }) as unknown as Koa.Middleware,
+      ]) as Koa.Middleware,
+    );
   }
 
   const app = new Koa();
@@ -133,12 +162,28 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const servers = new Set<Server>();
   let closed: Promise<void> | undefined;
 
-  return {
+  const chat = createInProcessChat(() => ({ services, chain, inflight, events }));
+
+  const gateway: Gateway = {
     config: resolved,
     catalog,
     services,
     koa,
     handler,
+    express: () => handler,
+    chat,
+    on(event, listener) {
+      events.on(event, listener);
+      return gateway;
+    },
+    once(event, listener) {
+      events.once(event, listener);
+      return gateway;
+    },
+    off(event, listener) {
+      events.off(event, listener);
+      return gateway;
+    },
     async listen(port = resolved.server.port, host = resolved.server.host) {
       const server = createServer(handler);
       // Idle keep-alive sockets must not hold close() open.
@@ -170,4 +215,5 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       return closed;
     },
   };
+  return gateway;
 }

@@ -63,12 +63,40 @@ export { DEFAULT_PIPELINE, defineStage, type StageFactory, type StageMiddleware 
 export { runWithFailover, type FailoverInput, type FailoverResult } from './dispatch/failover.js';
 export { commitStream, hasOutput } from './dispatch/commit-stream.js';
 export { backoffMs } from './dispatch/timing.js';
+export {
+  formatTraceparent,
+  parseTraceparent,
+  startRequestTrace,
+  switchyardTracer,
+  type AttemptTrace,
+  type RequestTrace,
+  type TraceHeaders,
+} from './tracing/trace-context.js';
+export {
+  createProviderHealth,
+  type ProviderHealth,
+  type ProviderHealthReport,
+} from './health/provider-health.js';
+export { CircuitBreaker, type BreakerSnapshot, type CircuitState } from './health/circuit-breaker.js';
+export { observedAttempt } from './health/observed-attempt.js';
+export { createGatewayMetrics, type GatewayMetrics, type GatewayMetricsService } from './metrics/index.js';
 export { costUsd, usageRecord } from './usage.js';
 export type { Gateway, GatewayOptions, ListenResult } from './gateway.js';
 export * from './store/index.js';
+export * from './cache/index.js';
 export * from './keys/index.js';
 export * from './ledger/index.js';
 export type { IdentifyHook } from './services.js';
+export type { HostRequest } from './context.js';
+export {
+  GatewayEvents,
+  type GatewayEventMap,
+  type GatewayEventName,
+  type GatewayEventSource,
+  type GatewayListener,
+} from './events.js';
+export type { InProcessChat, InProcessOptions } from './in-process.js';
+export { createChatRouter, toChatRequest, type ChatRouter, type RouterChatRequest } from './chat-router.js';
 export type { ResolvedAccounting } from './config/resolve-accounting.js';
 export { answerUsage, estimatePromptTokens, estimateTextTokens, StreamMeter, toMicros } from './metering.js';
 export type * from './types/openai.js';

@@ -23,6 +23,13 @@ export const REDACTED_PATHS = [
   'headers["x-switchyard-provider-key"]',
   'credentials',
   '*.credentials',
+  'req.headers["proxy-authorization"]',
+  'headers["proxy-authorization"]',
+  '*.headers["api-key"]',
+  '*.headers.cookie',
+  '*.headers["x-switchyard-provider-key"]',
+  '*.options.apiKey',
+  'providers.*.options.apiKey',
 ];
 
 export interface LoggerConfig {

@@ -1,9 +1,11 @@
 import type { Catalog } from './catalog.js';
 import type { ResolvedConfig } from './config/resolve.js';
 import type { Caller, GatewayContext } from './context.js';
+import type { ProviderHealth } from './health/provider-health.js';
 import type { KeyRegistry } from './keys/index.js';
 import type { Ledger } from './ledger/index.js';
 import type { Logger } from './logger.js';
+import type { GatewayMetricsService } from './metrics/index.js';
 import type { Provider } from './provider.js';
 import type { StateStore } from './store/index.js';
 
@@ -28,4 +30,8 @@ export interface GatewayServices {
   /** The audit ledger. */
   readonly ledger?: Ledger;
   readonly identify?: IdentifyHook;
+  /** Prometheus metrics (docs/operations.md#metrics); the cache stage reports lookups here. */
+  readonly metrics?: GatewayMetricsService;
+  /** Circuit breakers per provider+model, fed by the route stage, read by the policy stage. */
+  readonly health?: ProviderHealth;
 }

@@ -10,7 +10,7 @@ import { budgetsStage } from './stages/budgets/index.js';
 import { limitsStage } from './stages/limits/index.js';
 import { policyStage } from './stages/policy/index.js';
 import { routeStage } from './stages/route/index.js';
-import { cacheStage } from './stages/passthrough/index.js';
+import { cacheStage } from './stages/cache/index.js';
 import { dataPolicyStage } from './stages/data-policy/index.js';
 import { inputGuardrailsStage } from './stages/input-guardrails/index.js';
 import { outputGuardrailsStage } from './stages/output-guardrails/index.js';

@@ -6,6 +6,8 @@ import type { JsonSchema } from '../provider.js';
 import { DEFAULT_CATALOG_VENDORS } from './default-catalog.js';
 import { accountingSections, authExtraProperties, staticKeyExtraProperties } from './accounting-schema.js';
 import { guardrailSections } from './guardrails-schema.js';
+import { cacheSections } from './cache-schema.js';
+import { circuitBreakerSchema, operationsSections } from './operations-schema.js';
 
 const capability = {
   enum: ['chat', 'streaming', 'tools', 'vision', 'json_schema', 'embeddings', 'reasoning'],
@@ -136,6 +138,7 @@ export const gatewayConfigSchema: JsonSchema = {
             retryAfterCapMs: { type: 'integer', minimum: 0 },
           },
         },
+        circuitBreaker: circuitBreakerSchema,
       },
     },
     streaming: {
@@ -168,6 +171,8 @@ export const gatewayConfigSchema: JsonSchema = {
     },
     ...accountingSections,
     ...guardrailSections,
+    ...cacheSections,
+    ...operationsSections,
     pipeline: { type: 'array', items: stage },
     logging: {
       type: 'object',

@@ -4,6 +4,8 @@
  */
 import type { Capability } from '../provider.js';
 import type { DataPolicyConfig, GuardrailsConfig } from './guardrails-types.js';
+import type { CacheConfig, StickyConfig } from './cache-types.js';
+import type { CircuitBreakerConfig, MetricsConfig } from './operations-types.js';
 import type {
   AccountingConfig,
   AdminConfig,
@@ -19,6 +21,8 @@ import type {
 
 export type * from './accounting-types.js';
 export type * from './guardrails-types.js';
+export type * from './cache-types.js';
+export type * from './operations-types.js';
 
 export interface ModelPricing {
   /** USD per million input (prompt) tokens. */
@@ -150,6 +154,8 @@ export interface GatewayConfig {
   aliases?: Record<string, string[]>;
   routing?: {
     failover?: FailoverConfig;
+    /** Per provider+model circuit breakers (docs/operations.md#circuit-breakers). */
+    circuitBreaker?: CircuitBreakerConfig;
   };
   streaming?: {
     /** Send an SSE comment this often while waiting for a slow first token or a slow chunk. */
@@ -178,8 +184,14 @@ export interface GatewayConfig {
   guardrails?: GuardrailsConfig;
   /** Data-handling requirements applied to the routing plan (docs/guardrails.md#data-handling). */
   dataPolicy?: DataPolicyConfig;
+  /** The response cache (docs/cache.md). */
+  cache?: CacheConfig;
+  /** Provider-sticky routing for providers' prompt caches (docs/cache.md#sticky-routing). */
+  sticky?: StickyConfig;
   logging?: {
     level?: string;
     pretty?: boolean;
   };
+  /** The Prometheus endpoint (docs/operations.md#metrics). */
+  metrics?: MetricsConfig;
 }

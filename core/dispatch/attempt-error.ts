@@ -6,9 +6,7 @@ import type { Attempt } from '../context.js';
  * such, whatever the provider made of it.
  */
 export function attemptError(error: unknown, clientSignal: AbortSignal, deadlineAt: number, now: number) {
-  if (clientSignal.aborted) {
-    return new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The client closed the connection.', { cause: error });
-  }
+  if (clientSignal.aborted) return abortedError(clientSignal, error);
   if (now >= deadlineAt && !(SwitchyardError.isInstance(error) && error.code !== 'SY_ERR_UPSTREAM_TIMEOUT')) {
     return new SwitchyardError(
       'SY_ERR_DEADLINE_EXCEEDED',
@@ -39,4 +37,19 @@ export function recordAttempt(
       error: { code: error.code, status: error.status, message: error.message, retryable: error.retryable },
     }),
   });
+}
+
+/** Why the request's signal fired: the deadline (when the dispatcher aborted it), else the client. */
+export function abortedError(signal: AbortSignal, cause?: unknown): SwitchyardError {
+  const reason: unknown = signal.reason;
+  if (SwitchyardError.isInstance(reason) && reason.code === 'SY_ERR_DEADLINE_EXCEEDED') {
+    return new SwitchyardError(
+      'SY_ERR_DEADLINE_EXCEEDED',
+      'The request deadline passed before a provider answered.',
+      {
+        cause: cause ?? reason,
+      },
+    );
+  }
+  return new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The client closed the connection.', { cause });
 }

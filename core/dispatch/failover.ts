@@ -10,7 +10,7 @@
 import type { FailoverConfig } from '../config/types.js';
 import type { Attempt, Candidate } from '../context.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
-import { attemptError, recordAttempt } from './attempt-error.js';
+import { abortedError, attemptError, recordAttempt } from './attempt-error.js';
 import { backoffMs, sleep } from './timing.js';
 
 export interface FailoverInput<T> {
@@ -18,6 +18,11 @@ export interface FailoverInput<T> {
   policy: Required<FailoverConfig>;
   /** Aborted when the client leaves. */
   signal: AbortSignal;
+  /**
+   * Aborts `signal`. When given, the deadline aborts the request's own signal (one timer for the
+   * whole run) rather than a controller made for every attempt.
+   */
+  abortRequest?: (reason: unknown) => void;
   /** When the request arrived; the deadline counts from here. */
   startedAt: number;
   now: () => number;
@@ -41,55 +46,68 @@ export async function runWithFailover<T>(input: FailoverInput<T>): Promise<Failo
   }
   const deadlineAt = input.startedAt + policy.deadlineMs;
   let lastError: SwitchyardError | undefined;
+  let deadline: ReturnType<typeof requestDeadline> | undefined;
+  try {
+    return await attemptAll();
+  } finally {
+    deadline?.settle();
+  }
 
-  outer: for (const candidate of candidates) {
-    for (let retry = 0; retry <= policy.retriesPerCandidate; retry++) {
-      if (attempts.length >= policy.maxAttempts) break outer;
-      if (retry > 0 && lastError) {
-        const wait = retryWait(lastError, retry, policy);
-        // A Retry-After beyond the cap, or past the deadline, means: give up on this candidate.
-        if (wait === undefined || now() + wait >= deadlineAt) continue outer;
+  async function attemptAll(): Promise<FailoverResult<T>> {
+    outer: for (const candidate of candidates) {
+      for (let retry = 0; retry <= policy.retriesPerCandidate; retry++) {
+        if (attempts.length >= policy.maxAttempts) break outer;
+        if (retry > 0 && lastError) {
+          const wait = retryWait(lastError, retry, policy);
+          // A Retry-After beyond the cap, or past the deadline, means: give up on this candidate.
+          if (wait === undefined || now() + wait >= deadlineAt) continue outer;
+          try {
+            await sleep(wait, signal);
+          } catch {
+            throw abortedError(signal);
+          }
+        }
+        if (now() >= deadlineAt) break outer;
+
+        const startedAt = now();
+        const attempt = input.abortRequest
+          ? (deadline ??= requestDeadline(input.abortRequest, deadlineAt - startedAt))
+          : startAttempt(signal, deadlineAt - startedAt);
         try {
-          await sleep(wait, signal);
-        } catch {
-          throw new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The client closed the connection.');
+          const value = await input.call(candidate, attempt.signal ?? signal);
+          attempt.settle();
+          recordAttempt(attempts, candidate.entry.provider, candidate.entry.model, startedAt, now());
+          return { value, candidate };
+        } catch (thrown) {
+          attempt.dispose();
+          const error = attemptError(thrown, signal, deadlineAt, now());
+          recordAttempt(attempts, candidate.entry.provider, candidate.entry.model, startedAt, now(), error);
+          if (error.code === 'SY_ERR_CLIENT_CLOSED' || error.code === 'SY_ERR_DEADLINE_EXCEEDED') throw error;
+          if (!error.retryable) throw error;
+          lastError = error;
         }
       }
-      if (now() >= deadlineAt) break outer;
-
-      const startedAt = now();
-      const attempt = startAttempt(signal, deadlineAt - startedAt);
-      try {
-        const value = await input.call(candidate, attempt.signal);
-        attempt.settle();
-        recordAttempt(attempts, candidate.entry.provider, candidate.entry.model, startedAt, now());
-        return { value, candidate };
-      } catch (thrown) {
-        attempt.dispose();
-        const error = attemptError(thrown, signal, deadlineAt, now());
-        recordAttempt(attempts, candidate.entry.provider, candidate.entry.model, startedAt, now(), error);
-        if (error.code === 'SY_ERR_CLIENT_CLOSED' || error.code === 'SY_ERR_DEADLINE_EXCEEDED') throw error;
-        if (!error.retryable) throw error;
-        lastError = error;
-      }
     }
-  }
 
-  if (!lastError) {
-    throw new SwitchyardError('SY_ERR_DEADLINE_EXCEEDED', 'The request deadline passed before any attempt.');
-  }
-  if (now() >= deadlineAt) {
+    if (!lastError) {
+      throw new SwitchyardError(
+        'SY_ERR_DEADLINE_EXCEEDED',
+        'The request deadline passed before any attempt.',
+      );
+    }
+    if (now() >= deadlineAt) {
+      throw new SwitchyardError(
+        'SY_ERR_DEADLINE_EXCEEDED',
+        `The request deadline passed after ${attempts.length} attempt(s); last error: ${lastError.message}`,
+        { cause: lastError },
+      );
+    }
     throw new SwitchyardError(
-      'SY_ERR_DEADLINE_EXCEEDED',
-      `The request deadline passed after ${attempts.length} attempt(s); last error: ${lastError.message}`,
-      { cause: lastError },
+      lastError.code,
+      `All ${attempts.length} attempt(s) failed; last error: ${lastError.message}`,
+      { status: lastError.status, retryable: false, retryAfterMs: lastError.retryAfterMs, cause: lastError },
     );
   }
-  throw new SwitchyardError(
-    lastError.code,
-    `All ${attempts.length} attempt(s) failed; last error: ${lastError.message}`,
-    { status: lastError.status, retryable: false, retryAfterMs: lastError.retryAfterMs, cause: lastError },
-  );
 }
 
 function retryWait(
@@ -101,6 +119,23 @@ function retryWait(
     return error.retryAfterMs > policy.retryAfterCapMs ? undefined : error.retryAfterMs;
   }
   return backoffMs(retry, policy.backoffBaseMs, policy.backoffMaxMs);
+}
+
+const DEADLINE = () => new SwitchyardError('SY_ERR_DEADLINE_EXCEEDED', 'The request deadline passed.');
+
+/**
+ * The deadline of the whole run on the request's own signal: one timer, cleared once an attempt
+ * succeeded (a committed stream then runs on, bounded by the provider's idle timeout).
+ */
+function requestDeadline(abortRequest: (reason: unknown) => void, remainingMs: number) {
+  const timer = setTimeout(() => abortRequest(DEADLINE()), Math.max(0, remainingMs));
+  timer.unref();
+  return {
+    signal: undefined,
+    settle: () => clearTimeout(timer),
+    // A failed attempt leaves the deadline running for the next one.
+    dispose: () => undefined,
+  };
 }
 
 /**
@@ -117,7 +152,7 @@ function startAttempt(client: AbortSignal, remainingMs: number) {
   );
   timer.unref();
   return {
-    signal: controller.signal,
+    signal: controller.signal as AbortSignal | undefined,
     settle: () => clearTimeout(timer),
     dispose: () => {
       clearTimeout(timer);

@@ -4,7 +4,8 @@
  * `zeroRetention` is set (the data-policy stage also sets `ledger.content = false`), and the
  * accounting log line never holds content in any case.
  */
-import type { GuardrailFinding, GuardrailPhase } from './types.js';
+import type { ChatCompletion } from '../types/openai.js';
+import type { GuardrailPhase } from './types.js';
 
 /** A finding as audited: which guardrail, which phase, what was done — never the matched text. */
 export interface AuditedFinding {
@@ -50,11 +51,16 @@ declare module '../context.js' {
     zeroRetention?: boolean;
     /** Set with the reason when the answer must not be cached (a guardrail verdict, zero retention). */
     doNotCache?: string;
+    /**
+     * Set by output-guardrails when the request's profile checks answers: resolves whether a
+     * complete answer may be kept as it is (no denial, nothing to redact). A stage inside it that
+     * stores answers — the cache — must not store one for which this resolves false: the output
+     * check itself runs only after that stage has returned.
+     */
+    answerGate?: (answer: ChatCompletion) => Promise<boolean>;
     /** Set when a guardrail or the data policy refused the request, for the audit. */
     blocked?: BlockRecord;
     guardrails?: GuardrailState;
     dataPolicy?: DataPolicyState;
   }
 }
-
-export type { GuardrailFinding };

@@ -3,9 +3,10 @@
  * shutdown can wait for it, the client's disconnect as the context's abort signal, and the
  * answer written as JSON or as server-sent events in the route's own wire format.
  */
-import { randomUUID } from 'node:crypto';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { ChatContext, GatewayContext } from '../context.js';
+import type { GatewayEvents } from '../events.js';
+import { contextFields, newRequestId, runContext, type ContextFields } from '../request-context.js';
 import type { GatewayServices } from '../services.js';
 import type { StageMiddleware } from '../stage.js';
 import type { ChatCompletion, ChatCompletionRequest } from '../types/openai.js';
@@ -24,6 +25,8 @@ export interface ExchangeDeps {
   services: GatewayServices;
   chain: StageMiddleware;
   inflight: InflightTracker;
+  /** The host's event listeners (`gateway.on`). */
+  events?: GatewayEvents;
 }
 
 /** How a route spells a chat answer: the JSON body, and the event stream's encoder (one per stream). */
@@ -34,35 +37,23 @@ export interface ChatWire {
 
 export const OPENAI_WIRE: ChatWire = { json: (response) => response, encoder: () => openaiSseEncoder };
 
-const noop = () => Promise.resolve();
-
-/** What every operation's context holds, before the operation adds its request. */
-export type ContextFields = Omit<ChatContext, 'operation' | 'request' | 'response' | 'stream'>;
+export type { ContextFields };
 
 export type Exchange = ReturnType<typeof createExchange>;
 
 export function createExchange(deps: ExchangeDeps) {
-  const { services, chain, inflight } = deps;
+  const { services, chain, inflight, events } = deps;
 
   function base(call: HttpCall, controller: AbortController): ContextFields {
-    const requestId = `req_${randomUUID().replace(/-/g, '')}`;
+    const requestId = newRequestId();
     call.res.setHeader('x-switchyard-request-id', requestId);
-    return {
+    return contextFields(services, {
       requestId,
       signal: controller.signal,
-      startedAt: services.now(),
+      abortRequest: (reason) => controller.abort(reason),
       headers: call.req.headers,
-      responseHeaders: { 'x-switchyard-request-id': requestId },
-      caller: undefined,
-      plan: undefined,
-      attempts: [],
-      served: undefined,
-      usage: undefined,
-      error: undefined,
-      state: {},
-      log: services.logger,
-      services,
-    };
+      host: call.host,
+    });
   }
 
   /** Runs `work` as a tracked request whose signal aborts when the client disconnects. */
@@ -94,17 +85,11 @@ export function createExchange(deps: ExchangeDeps) {
 
   async function runChain(ctx: GatewayContext, call: HttpCall): Promise<void> {
     try {
-      await chain(ctx, noop);
+      await runContext(ctx, chain, events);
     } catch (error) {
       // Error responses carry the decision headers too (the rule that denied, the revision).
       if (!call.res.headersSent) call.setHeaders(ctx.responseHeaders);
       throw error;
-    }
-    if (ctx.response === undefined && ctx.stream === undefined) {
-      throw new SwitchyardError(
-        'SY_ERR_INTERNAL',
-        'No stage produced a response (is the route stage in the pipeline?).',
-      );
     }
   }
 

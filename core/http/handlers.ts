@@ -10,6 +10,7 @@ import { createExchange, OPENAI_WIRE, type ExchangeDeps } from './exchange.js';
 import { readJsonBody } from './read-body.js';
 import { validateChatRequest, validateEmbeddingsRequest } from './validate-request.js';
 import { listModels } from './models.js';
+import { createOpsHandlers } from './ops-handlers.js';
 
 export type HandlerDeps = ExchangeDeps;
 
@@ -51,5 +52,5 @@ export function createHandlers(deps: HandlerDeps) {
 
   const messages = createAnthropicMessagesHandler({ exchange, services });
 
-  return { chat, embeddings, models, health, messages };
+  return { chat, embeddings, models, health, messages, ...createOpsHandlers(deps) };
 }

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'koa';
+import type { HostRequest } from '../context.js';
 
 export interface HttpCall {
   readonly req: IncomingMessage;
@@ -13,6 +14,8 @@ export interface HttpCall {
   readonly path: string;
   /** A body the host already parsed (koa-bodyparser's `ctx.request.body`, express.json()'s `req.body`). */
   readonly parsedBody: unknown;
+  /** The host framework's objects, for the `identify` hook. */
+  readonly host: HostRequest;
   setHeaders(headers: Readonly<Record<string, string>>): void;
   /** Answers with a JSON body. */
   send(status: number, body: unknown): void;
@@ -21,12 +24,18 @@ export interface HttpCall {
 }
 
 /** A call on a bare Node server (or any framework that passes Node's objects through). */
-export function nodeCall(req: IncomingMessage, res: ServerResponse, path: string): HttpCall {
+export function nodeCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  kind: 'node' | 'express' = 'node',
+): HttpCall {
   return {
     req,
     res,
     path,
     parsedBody: (req as { body?: unknown }).body,
+    host: { kind, req, res },
     setHeaders(headers) {
       for (const name in headers) res.setHeader(name, headers[name] as string);
     },
@@ -49,6 +58,7 @@ export function koaCall(ctx: Context): HttpCall {
     res: ctx.res,
     path: ctx.path,
     parsedBody: (ctx.request as { body?: unknown }).body ?? (ctx.req as { body?: unknown }).body,
+    host: { kind: 'koa', ctx },
     setHeaders(headers) {
       ctx.set(headers as Record<string, string>);
     },

@@ -17,6 +17,9 @@ function routes(handlers: Handlers): [method: 'GET' | 'POST', path: string, hand
     ['POST', '/v1/messages', handlers.messages],
     ['GET', '/v1/models', handlers.models],
     ['GET', '/health', handlers.health],
+    ['GET', '/health/providers', handlers.providers],
+    ['GET', '/ready', handlers.ready],
+    ['GET', '/metrics', handlers.metrics],
   ];
 }
 
@@ -49,7 +52,7 @@ export function createNodeHandler(
     const path = query === -1 ? url : url.slice(0, query);
     const handler = table.get(`${req.method} ${path}`);
     if (!handler) return next ? next() : fallback(req, res);
-    const call = nodeCall(req, res, path);
+    const call = nodeCall(req, res, path, next ? 'express' : 'node');
     handler(call).catch((thrown: unknown) => respondWithError(call, thrown, logger));
   };
 }

@@ -26,6 +26,8 @@ export interface LedgerStats {
 }
 
 export interface Ledger {
+  /** False when there is no sink: callers skip building records nobody will write. */
+  readonly enabled: boolean;
   /** Queues a record for every sink; never throws, never waits. */
   record(record: LedgerRecord): void;
   /** Resolves when everything queued so far is written (or fails after the retries of close()). */
@@ -151,6 +153,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   }
 
   return {
+    enabled: queues.length > 0,
     record(record) {
       if (closed) {
         options.logger.error({ id: record.id }, 'ledger record after close() was dropped');

@@ -3,7 +3,12 @@
  * down and catches up later); batches are one INSERT … SELECT from a JSON array, and
  * `ON CONFLICT (id) DO NOTHING` makes a retried batch harmless.
  */
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+
+// Loaded on first use: pg adds ~16 MB to a process that never writes to PostgreSQL.
+const load = createRequire(import.meta.url);
+const loadPg = () => load('pg') as typeof import('pg');
 import { LEDGER_MIGRATIONS } from './postgres-migrations.js';
 import type { LedgerSink, UsageDimension, UsageRow } from './types.js';
 
@@ -29,7 +34,7 @@ export function createPostgresSink(options: PostgresSinkOptions): LedgerSink {
   const schema = options.schema ?? 'switchyard';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new RangeError(`invalid schema name '${schema}'`);
   const timeoutMs = options.timeoutMs ?? 5_000;
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: options.url,
     max: 4,
     connectionTimeoutMillis: timeoutMs,

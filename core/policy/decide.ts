@@ -196,6 +196,8 @@ export function decide(
     );
   }
   for (const filter of filtersFor(facts, prefs, requirements, decided, env)) {
+    // Every candidate's circuit open: trying them (as probes) beats failing outright.
+    if (filter.name === 'circuit' && remaining.every((w) => filter.reject(w) !== undefined)) continue;
     remaining = applyFilter(filter, remaining, removed);
   }
   if (t) t.removed = removed;

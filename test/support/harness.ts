@@ -63,7 +63,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   providers.mock = { plugin: 'mock', models: { 'mock-small': { pricing: { input: 0.1, output: 0.4 } } } };
   let config: GatewayConfig = {
     providers,
-    routing: { failover: { backoffBaseMs: 1, backoffMaxMs: 5 } },
+    // Tests script failures back to back; a breaker would take the failing upstream out of the
+    // plan between them. The breaker tests switch it on.
+    routing: { failover: { backoffBaseMs: 1, backoffMaxMs: 5 }, circuitBreaker: { enabled: false } },
   };
   if (options.configure) config = options.configure(config);
   const gateway = await createGateway(config, { logger: createSilentLogger() });

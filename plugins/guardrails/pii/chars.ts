@@ -35,8 +35,9 @@ export function runEnd(
 }
 
 /**
- * Whether one of `words` (lower case) starts a word in the `window` characters before `start`. Bounded by
- * the window, so calling it per candidate keeps a scan linear.
+ * Whether one of `words` (lower case ASCII) starts a word in the `window` characters before
+ * `start`, ignoring ASCII case. Bounded by the window, so calling it per candidate keeps a scan
+ * linear, and it compares char codes in place: no slice, no lower-cased copy, nothing to collect.
  */
 export function hasContextBefore(
   text: string,
@@ -44,15 +45,38 @@ export function hasContextBefore(
   words: readonly string[],
   window = 32,
 ): boolean {
-  const before = text.slice(Math.max(0, start - window), start).toLowerCase();
-  for (const word of words) {
-    // Whole words only: "server" must not count as "ver".
-    for (let at = before.indexOf(word); at !== -1; at = before.indexOf(word, at + 1)) {
-      if (!isAlpha(codeAt(before, at - 1))) return true;
+  const from = Math.max(0, start - window);
+  const starts = firstCodes(words);
+  for (let at = from; at < start; at++) {
+    const first = lowerCode(text.charCodeAt(at));
+    if (first >= 128 || starts[first] === 0) continue;
+    // Whole words only: "server" must not count as "ver". The window's edge counts as a boundary.
+    if (at > from && isAlpha(text.charCodeAt(at - 1))) continue;
+    for (const word of words) {
+      if (word.charCodeAt(0) !== first || at + word.length > start) continue;
+      let k = 1;
+      while (k < word.length && lowerCode(text.charCodeAt(at + k)) === word.charCodeAt(k)) k++;
+      if (k === word.length) return true;
     }
   }
   return false;
 }
+
+const firstCodeTables = new WeakMap<readonly string[], Uint8Array>();
+
+/** Which (ASCII) char codes start one of `words`, computed once per word list. */
+function firstCodes(words: readonly string[]): Uint8Array {
+  let table = firstCodeTables.get(words);
+  if (!table) {
+    table = new Uint8Array(128);
+    for (const word of words) if (word.charCodeAt(0) < 128) table[word.charCodeAt(0)] = 1;
+    firstCodeTables.set(words, table);
+  }
+  return table;
+}
+
+/** ASCII lower case of a char code; other codes unchanged. */
+const lowerCode = (code: number): number => (code >= 65 && code <= 90 ? code + 32 : code);
 
 /**
  * A numeric value that is embedded in a larger token (`v1.2.3.4`, `ID-2125551234`, `#123456789`)

@@ -30,7 +30,9 @@ export function detectIpv4(text: string): Finding[] {
   let consumed = 0;
   for (let r = 0; r < runs.length; r += 2) {
     const start = runs[r] as number;
-    if (start < consumed) continue;
+    // Prefilter on the run itself: a first octet has 1–3 digits and a dot right after it.
+    const runEnd = runs[r + 1] as number;
+    if (start < consumed || runEnd - start > 3 || text.charCodeAt(runEnd) !== 46) continue;
     // Runs inside a rejected dotted number are rejected by the glued-prefix check at their start.
     const end = dottedQuadEnd(text, start);
     if (end === -1 || hasContextBefore(text, start, VERSION_WORDS, 16)) continue;
@@ -55,7 +57,9 @@ function dottedQuadEnd(text: string, start: number): number {
     const length = i - octetStart;
     if (length === 0 || length > 3) return -1;
     if (length > 1 && text.charCodeAt(octetStart) === 48) return -1;
-    if (Number(text.slice(octetStart, i)) > 255) return -1;
+    let value = 0;
+    for (let k = octetStart; k < i; k++) value = value * 10 + text.charCodeAt(k) - 48;
+    if (value > 255) return -1;
   }
   const next = codeAt(text, i);
   if (isWord(next)) return -1;

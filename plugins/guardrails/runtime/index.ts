@@ -8,7 +8,7 @@ export {
   type CompiledProfiles,
 } from './profiles.js';
 export { guardInput } from './input.js';
-export { guardAnswer, type Redispatch } from './output.js';
+export { answerChecker, guardAnswer, keepable, type AnswerChecker, type Redispatch } from './output.js';
 export { guardStream, type StreamGuardOptions } from './output-stream.js';
 export { runPhase, recordFindings, denial, type PhaseOutcome, type EntryOutcome } from './run.js';
 export { applyRewrites, redactionLabel, type Rewrite } from './rewrite.js';

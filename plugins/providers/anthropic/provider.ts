@@ -6,7 +6,7 @@ import {
 } from '../../../core/translate/anthropic/index.js';
 import type { ChatCompletionRequest } from '../../../core/types/openai.js';
 import { readJson } from '../shared/call.js';
-import { errorFromEvent, invalidResponse } from '../shared/errors.js';
+import { errorFromEvent, invalidResponse, type ErrorContext } from '../shared/errors.js';
 import { createHttpUpstream, isRecord } from '../shared/upstream.js';
 import { ANTHROPIC_DEFAULTS, type AnthropicOptions } from './options.js';
 import { createAnthropicChunkStream } from './stream.js';
@@ -31,12 +31,12 @@ export function createAnthropicProvider(options: AnthropicOptions, context: Prov
         'x-api-key': options.apiKey,
         'anthropic-version': options.anthropicVersion ?? ANTHROPIC_DEFAULTS.anthropicVersion,
       },
+      authHeaders: (apiKey) => ({ 'x-api-key': apiKey }),
       timeouts: options.timeouts,
       maxConnections: options.maxConnections,
     },
     context,
   );
-  const { ctx } = upstream;
   const defaultMaxTokens = options.defaultMaxTokens ?? ANTHROPIC_DEFAULTS.defaultMaxTokens;
   const created = () => Math.floor(context.now() / 1000);
 
@@ -52,7 +52,7 @@ export function createAnthropicProvider(options: AnthropicOptions, context: Prov
     return { body: JSON.stringify(body), warnings: warnings.length > 0 ? { warnings } : {} };
   };
   /** A 200 that carries Anthropic's error body is that error; anything else not a message is broken. */
-  const unexpected = (payload: unknown, what: string): Error =>
+  const unexpected = (ctx: ErrorContext, payload: unknown, what: string): Error =>
     isRecord(payload) && payload.type === 'error' ? errorFromEvent(ctx, payload) : invalidResponse(ctx, what);
 
   return {
@@ -61,9 +61,10 @@ export function createAnthropicProvider(options: AnthropicOptions, context: Prov
 
     async chat(request, call) {
       const { body, warnings } = translate(request, call.upstreamModel, false);
-      const payload = await readJson(ctx, await upstream.post(path, 'json', body, call));
+      const accepted = await upstream.post(path, 'json', body, call);
+      const payload = await readJson(accepted);
       if (!isRecord(payload) || payload.type !== 'message' || !Array.isArray(payload.content)) {
-        throw unexpected(payload, 'the answer is not a message');
+        throw unexpected(accepted.ctx, payload, 'the answer is not a message');
       }
       return { response: chatCompletionFromAnthropic(payload as AnthropicMessage, created()), ...warnings };
     },
@@ -73,11 +74,11 @@ export function createAnthropicProvider(options: AnthropicOptions, context: Prov
       const accepted = await upstream.post(path, 'stream', body, call);
       // A server that ignored `stream: true` answers with one JSON document; never an event stream.
       if (String(accepted.response.headers['content-type'] ?? '').includes('json')) {
-        throw unexpected(await readJson(ctx, accepted), 'expected an event stream, got JSON');
+        throw unexpected(accepted.ctx, await readJson(accepted), 'expected an event stream, got JSON');
       }
       const includeUsage = request.stream_options?.include_usage === true;
       return {
-        chunks: createAnthropicChunkStream(ctx, accepted, { created: created(), includeUsage }),
+        chunks: createAnthropicChunkStream(accepted, { created: created(), includeUsage }),
         ...warnings,
       };
     },

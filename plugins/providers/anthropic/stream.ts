@@ -33,9 +33,8 @@ export function createAnthropicStreamTranslator(
 
 /** The canonical chunks of an accepted Anthropic streaming call. */
 export function createAnthropicChunkStream(
-  ctx: ErrorContext,
   call: AcceptedCall,
   options: FromAnthropicStreamOptions,
 ): AsyncIterable<ChatCompletionChunk> {
-  return createSseChunkStream(ctx, call, createAnthropicStreamTranslator(ctx, options));
+  return createSseChunkStream(call, createAnthropicStreamTranslator(call.ctx, options));
 }

@@ -35,13 +35,13 @@ export function createGeminiProvider(options: GeminiOptions, context: ProviderCr
       origin: base.origin,
       headers: options.headers,
       credentials: { 'x-goog-api-key': options.apiKey },
+      authHeaders: (apiKey) => ({ 'x-goog-api-key': apiKey }),
       timeouts: options.timeouts,
       maxConnections: options.maxConnections,
       readErrorBody: readGeminiErrorBody,
     },
     context,
   );
-  const { ctx } = upstream;
   const url = (model: string, method: string) => `${prefix}/${modelPath(model)}:${method}`;
   const created = () => Math.floor(context.now() / 1000);
 
@@ -61,7 +61,8 @@ export function createGeminiProvider(options: GeminiOptions, context: ProviderCr
       const { body, warnings } = translate(request);
       const path = url(call.upstreamModel, 'generateContent');
       const accepted = await upstream.post(path, 'json', JSON.stringify(body), call);
-      const payload = await readJson(ctx, accepted);
+      const { ctx } = accepted;
+      const payload = await readJson(accepted);
       if (isRecord(payload) && isRecord(payload.error)) throw errorFromEvent(ctx, payload);
       if (!isRecord(payload)) throw invalidResponse(ctx, 'the answer is not an object');
       const response = payload as GeminiResponse;
@@ -78,8 +79,9 @@ export function createGeminiProvider(options: GeminiOptions, context: ProviderCr
       const { body, warnings } = translate(request);
       const path = `${url(call.upstreamModel, 'streamGenerateContent')}?alt=sse`;
       const accepted = await upstream.post(path, 'stream', JSON.stringify(body), call);
+      const { ctx } = accepted;
       if (String(accepted.response.headers['content-type'] ?? '').includes('json')) {
-        const payload = await readJson(ctx, accepted);
+        const payload = await readJson(accepted);
         if (isRecord(payload) && isRecord(payload.error)) throw errorFromEvent(ctx, payload);
         throw invalidResponse(ctx, 'expected an event stream, got JSON');
       }
@@ -88,18 +90,16 @@ export function createGeminiProvider(options: GeminiOptions, context: ProviderCr
         created: created(),
         includeUsage: request.stream_options?.include_usage === true,
       };
-      return { chunks: createGeminiChunkStream(ctx, accepted, stream), ...warningsOf(warnings) };
+      return { chunks: createGeminiChunkStream(accepted, stream), ...warningsOf(warnings) };
     },
 
     async embeddings(request, call) {
       const { batch, body } = embeddingsToGemini(request, modelPath(call.upstreamModel), context.id);
       const method = batch ? 'batchEmbedContents' : 'embedContent';
-      const payload = await readJson(
-        ctx,
-        await upstream.post(url(call.upstreamModel, method), 'json', body, call),
-      );
+      const accepted = await upstream.post(url(call.upstreamModel, method), 'json', body, call);
+      const payload = await readJson(accepted);
       const response = isRecord(payload) ? embeddingsFromGemini(payload, request, batch) : undefined;
-      if (!response) throw invalidResponse(ctx, 'the embeddings answer has no vectors');
+      if (!response) throw invalidResponse(accepted.ctx, 'the embeddings answer has no vectors');
       return response;
     },
 

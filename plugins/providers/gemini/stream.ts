@@ -92,9 +92,8 @@ export function createGeminiStreamTranslator(
 }
 
 export function createGeminiChunkStream(
-  ctx: ErrorContext,
   call: AcceptedCall,
   options: GeminiStreamOptions,
 ): AsyncIterable<ChatCompletionChunk> {
-  return createSseChunkStream(ctx, call, createGeminiStreamTranslator(ctx, options));
+  return createSseChunkStream(call, createGeminiStreamTranslator(call.ctx, options));
 }

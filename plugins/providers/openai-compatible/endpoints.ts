@@ -1,4 +1,4 @@
-import { createRequestHeaders } from '../shared/headers.js';
+import { createRequestHeaders, secretsOf, type AuthHeaders, type RequestHeaders } from '../shared/headers.js';
 import type { OpenAICompatibleOptions } from './options.js';
 
 /** Where each operation is sent and which headers go with it, worked out once per provider. */
@@ -7,12 +7,10 @@ export interface Endpoints {
   readonly origin: string;
   chatPath(upstreamModel: string): string;
   embeddingsPath(upstreamModel: string): string;
-  /** Headers for calls answered with JSON. */
-  readonly jsonHeaders: Readonly<Record<string, string>>;
-  /** Headers for calls answered with server-sent events. */
-  readonly streamHeaders: Readonly<Record<string, string>>;
-  /** Every credential value, so error texts can be scrubbed of them. */
-  readonly secrets: readonly string[];
+  /** The fixed headers (with the configured key) and every credential value to scrub from errors. */
+  readonly headers: RequestHeaders;
+  /** The header carrying a key (`Authorization: Bearer …`, Azure's `api-key`), for a caller's own key too. */
+  readonly authHeaders: AuthHeaders;
 }
 
 export function createEndpoints(options: OpenAICompatibleOptions): Endpoints {
@@ -47,22 +45,18 @@ export function createEndpoints(options: OpenAICompatibleOptions): Endpoints {
     return path;
   };
 
+  const authHeader = (options.authHeader ?? (azure ? 'api-key' : 'authorization')).toLowerCase();
+  const prefix = options.authPrefix ?? (authHeader === 'authorization' ? 'Bearer ' : '');
+  const authHeaders: AuthHeaders = (key) => ({ [authHeader]: `${prefix}${key}` });
   const apiKey = options.apiKey === '' ? undefined : options.apiKey;
-  const credentials: Record<string, string> = {};
-  if (apiKey !== undefined) {
-    const authHeader = (options.authHeader ?? (azure ? 'api-key' : 'authorization')).toLowerCase();
-    const prefix = options.authPrefix ?? (authHeader === 'authorization' ? 'Bearer ' : '');
-    credentials[authHeader] = `${prefix}${apiKey}`;
-  }
-  const headers = createRequestHeaders(options.headers, credentials);
+  const fixed = createRequestHeaders(options.headers, apiKey === undefined ? {} : authHeaders(apiKey));
 
   return {
     origin: base.origin,
     chatPath: (model) => cached(chatPaths, 'chat/completions', model),
     embeddingsPath: (model) => cached(embeddingsPaths, 'embeddings', model),
-    jsonHeaders: headers.json,
-    streamHeaders: headers.stream,
     // The bare key too: an upstream that echoes it back drops the `Bearer ` prefix.
-    secrets: apiKey !== undefined && apiKey.length >= 8 ? [apiKey, ...headers.secrets] : headers.secrets,
+    headers: { ...fixed, secrets: [...secretsOf(apiKey === undefined ? [] : [apiKey]), ...fixed.secrets] },
+    authHeaders,
   };
 }

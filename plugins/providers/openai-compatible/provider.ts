@@ -1,9 +1,9 @@
-import type { Capability, Provider, ProviderCreateContext } from '../../../core/provider.js';
+import type { CallOptions, Capability, Provider, ProviderCreateContext } from '../../../core/provider.js';
 import type { ChatCompletion, EmbeddingsResponse } from '../../../core/types/openai.js';
-import { readJson, sendCall, type AcceptedCall } from '../shared/call.js';
+import { readJson, sendCall } from '../shared/call.js';
 import { createEndpoints } from './endpoints.js';
 import { errorFromEvent, invalidResponse, type ErrorContext } from '../shared/errors.js';
-import { withCallHeaders } from '../shared/headers.js';
+import { createCallAuth, withCallHeaders } from '../shared/headers.js';
 import { createHttpClient } from '../shared/http-client.js';
 import { DEFAULT_TIMEOUTS } from '../shared/timeouts.js';
 import type { OpenAICompatibleOptions } from './options.js';
@@ -47,9 +47,20 @@ export function createOpenAICompatibleProvider(
   // Credentials live only in this closure and in `endpoints`' headers, never on the provider object.
   const ctx: ErrorContext = {
     providerId: context.id,
-    redact: createRedactor(endpoints.secrets),
+    redact: createRedactor(endpoints.headers.secrets),
     now: context.now,
     timeouts,
+  };
+  const callAuth = createCallAuth(endpoints.headers, ctx, endpoints.authHeaders);
+  /** Sends a call with the caller's key when it brings one (BYOK), else the configured one. */
+  const send = (path: string, accept: 'json' | 'stream', body: string, call: CallOptions) => {
+    const auth = callAuth(accept, call.credentials);
+    return sendCall(client, auth.ctx, {
+      path,
+      headers: withCallHeaders(auth.headers, call.headers),
+      body,
+      signal: call.signal,
+    });
   };
 
   return {
@@ -57,44 +68,33 @@ export function createOpenAICompatibleProvider(
     capabilities: OPENAI_COMPATIBLE_CAPABILITIES,
 
     async chat(request, call) {
-      const accepted = await sendCall(client, ctx, {
-        path: endpoints.chatPath(call.upstreamModel),
-        headers: withCallHeaders(endpoints.jsonHeaders, call.headers),
-        body: chatBody(request, call.upstreamModel, false),
-        signal: call.signal,
-      });
-      const payload = await readJson(ctx, accepted);
+      const path = endpoints.chatPath(call.upstreamModel);
+      const accepted = await send(path, 'json', chatBody(request, call.upstreamModel, false), call);
+      const payload = await readJson(accepted);
       if (!isRecord(payload) || !Array.isArray(payload.choices)) {
-        throw unexpectedBody(ctx, payload, 'the completion has no choices');
+        throw unexpectedBody(accepted.ctx, payload, 'the completion has no choices');
       }
       return { response: payload as ChatCompletion };
     },
 
     async chatStream(request, call) {
-      const accepted: AcceptedCall = await sendCall(client, ctx, {
-        path: endpoints.chatPath(call.upstreamModel),
-        headers: withCallHeaders(endpoints.streamHeaders, call.headers),
-        body: chatBody(request, call.upstreamModel, true),
-        signal: call.signal,
-      });
+      const path = endpoints.chatPath(call.upstreamModel);
+      const accepted = await send(path, 'stream', chatBody(request, call.upstreamModel, true), call);
       const contentType = String(accepted.response.headers['content-type'] ?? '');
       // A server that ignored `stream: true` answers with one JSON document; never an event stream.
       if (contentType.includes('json')) {
-        throw unexpectedBody(ctx, await readJson(ctx, accepted), 'expected an event stream, got JSON');
+        const payload = await readJson(accepted);
+        throw unexpectedBody(accepted.ctx, payload, 'expected an event stream, got JSON');
       }
-      return { chunks: createChunkStream(ctx, accepted) };
+      return { chunks: createChunkStream(accepted) };
     },
 
     async embeddings(request, call) {
-      const accepted = await sendCall(client, ctx, {
-        path: endpoints.embeddingsPath(call.upstreamModel),
-        headers: withCallHeaders(endpoints.jsonHeaders, call.headers),
-        body: embeddingsBody(request, call.upstreamModel),
-        signal: call.signal,
-      });
-      const payload = await readJson(ctx, accepted);
+      const path = endpoints.embeddingsPath(call.upstreamModel);
+      const accepted = await send(path, 'json', embeddingsBody(request, call.upstreamModel), call);
+      const payload = await readJson(accepted);
       if (!isRecord(payload) || !Array.isArray(payload.data)) {
-        throw unexpectedBody(ctx, payload, 'the embeddings response has no data');
+        throw unexpectedBody(accepted.ctx, payload, 'the embeddings response has no data');
       }
       return payload as EmbeddingsResponse;
     },

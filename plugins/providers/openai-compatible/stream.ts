@@ -30,6 +30,6 @@ export function createOpenAIStreamTranslator(ctx: ErrorContext): StreamTranslato
 }
 
 /** The chunks of an accepted OpenAI-format streaming call. */
-export function createChunkStream(ctx: ErrorContext, call: AcceptedCall): AsyncIterable<ChatCompletionChunk> {
-  return createSseChunkStream(ctx, call, createOpenAIStreamTranslator(ctx));
+export function createChunkStream(call: AcceptedCall): AsyncIterable<ChatCompletionChunk> {
+  return createSseChunkStream(call, createOpenAIStreamTranslator(call.ctx));
 }

@@ -26,6 +26,8 @@ export interface CallRequest {
 export interface AcceptedCall {
   response: UpstreamResponse;
   scope: AbortScope;
+  /** The call's error context: whatever fails later is scrubbed of the credentials this call sent. */
+  ctx: ErrorContext;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function sendCall(
   }
   // Whoever ends up owning the body, the timer and caller listener go when the body does.
   response.body.once('close', scope.dispose);
-  if (response.statusCode >= 200 && response.statusCode < 300) return { response, scope };
+  if (response.statusCode >= 200 && response.statusCode < 300) return { response, scope, ctx };
 
   let text: string;
   try {
@@ -73,7 +75,8 @@ export async function sendCall(
 }
 
 /** Reads and parses an accepted call's JSON body; broken JSON is an invalid response. */
-export async function readJson(ctx: ErrorContext, call: AcceptedCall): Promise<unknown> {
+export async function readJson(call: AcceptedCall): Promise<unknown> {
+  const { ctx } = call;
   let text: string;
   try {
     text = await readBodyText(call.response.body, JSON_BODY_LIMIT);

@@ -39,10 +39,10 @@ export function parseEventJson(ctx: ErrorContext, data: string): unknown {
  * in for-await) drops the upstream connection at once.
  */
 export function createSseChunkStream(
-  ctx: ErrorContext,
   call: AcceptedCall,
   translator: StreamTranslator,
 ): AsyncIterable<ChatCompletionChunk> {
+  const { ctx } = call;
   const { body } = call.response;
   const source = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const queue = createSseQueue();

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Pool, type Dispatcher } from 'undici';
 import type { UpstreamTimeouts } from './timeouts.js';
 import type { ResponseHeaders } from './errors.js';
@@ -15,7 +16,8 @@ export interface HttpClient {
     path: string,
     headers: Record<string, string>,
     body: string,
-    signal: AbortSignal,
+    /** An AbortSignal or an EventEmitter emitting 'abort' (see abort-scope.ts). */
+    signal: AbortSignal | EventEmitter,
   ): Promise<UpstreamResponse>;
   close(): Promise<void>;
 }

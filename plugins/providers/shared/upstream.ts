@@ -1,7 +1,7 @@
 import type { CallOptions, ProviderCreateContext } from '../../../core/provider.js';
 import { sendCall, type AcceptedCall } from './call.js';
 import type { ErrorContext } from './errors.js';
-import { createRequestHeaders, withCallHeaders } from './headers.js';
+import { createCallAuth, createRequestHeaders, withCallHeaders, type AuthHeaders } from './headers.js';
 import { createHttpClient } from './http-client.js';
 import { createRedactor } from './redact.js';
 import { DEFAULT_TIMEOUTS, type UpstreamTimeouts } from './timeouts.js';
@@ -14,6 +14,8 @@ export interface HttpUpstreamOptions {
   headers?: Readonly<Record<string, string>>;
   /** The credential headers, set last so nothing displaces them and scrubbed from every error. */
   credentials: Readonly<Record<string, string>>;
+  /** The header(s) carrying a caller's own key (BYOK), which replace the configured key's. */
+  authHeaders: AuthHeaders;
   timeouts?: UpstreamTimeouts;
   maxConnections?: number;
   /** Reads the vendor's error body, when it is not OpenAI's shape. */
@@ -22,8 +24,11 @@ export interface HttpUpstreamOptions {
 
 /** One vendor endpoint: its pool, fixed headers and error context, and a POST that maps failures. */
 export interface HttpUpstream {
-  readonly ctx: ErrorContext;
-  /** Resolves with a 2xx whose body is still unread; any other answer is thrown mapped. */
+  /**
+   * Resolves with a 2xx whose body is still unread; any other answer is thrown mapped. A call
+   * with `credentials` sends the caller's key instead of the configured one; read what follows
+   * through the accepted call's `ctx`, which scrubs that key.
+   */
   post(path: string, accept: 'json' | 'stream', body: string, call: CallOptions): Promise<AcceptedCall>;
   close(): Promise<void>;
 }
@@ -47,15 +52,17 @@ export function createHttpUpstream(
     timeouts,
     ...(options.readErrorBody ? { readErrorBody: options.readErrorBody } : {}),
   };
+  const callAuth = createCallAuth(headers, ctx, options.authHeaders);
   return {
-    ctx,
-    post: (path, accept, body, call) =>
-      sendCall(client, ctx, {
+    post: (path, accept, body, call) => {
+      const auth = callAuth(accept, call.credentials);
+      return sendCall(client, auth.ctx, {
         path,
-        headers: withCallHeaders(accept === 'json' ? headers.json : headers.stream, call.headers),
+        headers: withCallHeaders(auth.headers, call.headers),
         body,
         signal: call.signal,
-      }),
+      });
+    },
     close: () => client.close(),
   };
 }

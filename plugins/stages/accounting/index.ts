@@ -72,15 +72,19 @@ function complete(
 ): UsageRecord {
   const state = ctx.state.accounting;
   const provider = ctx.served?.provider;
+  // A cache hit is billed nothing; what the original call cost is what it saved.
+  const hit = state?.cacheHit === true;
+  const costUsd = hit ? 0 : usage.costUsd;
   const record: UsageRecord = {
     ...usage,
-    chargedUsd: Math.round(usage.costUsd * (1 + markup) * 1e9) / 1e9,
+    costUsd,
+    chargedUsd: Math.round(costUsd * (1 + markup) * 1e9) / 1e9,
     byok: provider !== undefined && ctx.caller?.credentials?.[provider] !== undefined,
     latencyMs: services.now() - ctx.startedAt,
     cacheHit: state?.cacheHit ?? false,
   };
   if (ttftMs !== undefined) record.ttftMs = ttftMs;
-  if (state?.savedUsd !== undefined) record.savedUsd = state.savedUsd;
+  if (state?.savedUsd !== undefined || hit) record.savedUsd = state?.savedUsd ?? usage.costUsd;
   return record;
 }
 
@@ -154,15 +158,19 @@ function finish(
   streamedText?: string,
 ): void {
   const now = services.now();
-  services.ledger?.record(
-    buildLedgerRecord(ctx, {
-      outcome,
-      content: keepContent,
-      now,
-      ...(streamedText !== undefined ? { streamedText } : {}),
-    }),
-  );
+  const ledger = services.ledger;
+  if (ledger?.enabled) {
+    ledger.record(
+      buildLedgerRecord(ctx, {
+        outcome,
+        content: keepContent,
+        now,
+        ...(streamedText !== undefined ? { streamedText } : {}),
+      }),
+    );
+  }
   logRequest(ctx, outcome, now);
+  services.metrics?.request(ctx, outcome, now);
 }
 
 function logRequest(ctx: GatewayContext, outcome: Outcome, now: number): void {
@@ -189,6 +197,9 @@ function logRequest(ctx: GatewayContext, outcome: Outcome, now: number): void {
       ttftMs: ctx.usage?.ttftMs,
       byok: ctx.usage?.byok,
       durationMs: now - ctx.startedAt,
+      traceId: ctx.state.traceId,
+      cacheHit: ctx.usage?.cacheHit || undefined,
+      zeroRetention: ctx.state.zeroRetention,
     },
     'request',
   );

@@ -1,5 +1,6 @@
 /**
- * Auth: identifies the caller. A host's `identify` hook is asked first; otherwise a request
+ * Auth: identifies the caller. A caller given to an in-process call (`gateway.chat(request,
+ * { caller })`) is trusted as is; otherwise a host's `identify` hook is asked first; otherwise a request
  * carries an API key as `Authorization: Bearer …` or `x-api-key`: a static key from the
  * configuration or a virtual `sy-…` key created through the admin API. Missing, unknown, expired
  * and disabled keys all get the same 401. Without any keys configured every caller is anonymous.
@@ -37,7 +38,8 @@ export const authStage = defineStage<Record<string, never>>({
     }
 
     return async function auth(ctx, next) {
-      const identified = services.identify ? await services.identify(ctx) : undefined;
+      // A caller already on the context (an in-process call's trusted caller) is kept.
+      const identified = ctx.caller ?? (services.identify ? await services.identify(ctx) : undefined);
       if (identified) {
         ctx.caller = identified;
       } else {

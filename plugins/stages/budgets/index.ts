@@ -35,6 +35,22 @@ export const budgetsStage = defineStage<Record<string, never>>({
     const settings = services.config.accounting;
     const store = services.store;
     const ttlMs = settings.budgets.reservationTtlMs;
+    // No caps anywhere and no source of per-caller caps or allow-lists: the stage leaves the chain.
+    const { keys, teams, projects } = settings.budgets;
+    const anyCaps =
+      keys !== undefined ||
+      teams !== undefined ||
+      projects !== undefined ||
+      Object.values(settings.teams).some((team) => team.budgets !== undefined) ||
+      Object.values(settings.projects).some((project) => project.budgets !== undefined);
+    const callersMayCarryCaps =
+      services.identify !== undefined ||
+      settings.adminKeyDigests.length > 0 ||
+      settings.auth.keys.some((key) => {
+        const k = key as { budgets?: unknown; allow?: unknown };
+        return k.budgets !== undefined || k.allow !== undefined;
+      });
+    if (!anyCaps && !callersMayCarryCaps) return undefined;
 
     return async function budgets(ctx, next) {
       narrowPlan(ctx);

@@ -41,6 +41,13 @@ export const limitsStage = defineStage<Record<string, never>>({
       config.teams !== undefined ||
       config.models !== undefined ||
       Object.values(settings.teams).some((team) => team.limits !== undefined);
+    // Nothing configured and no source of per-caller limits (virtual keys, a host's identify,
+    // static keys with limits): the stage leaves the chain.
+    const callersMayCarryLimits =
+      services.identify !== undefined ||
+      settings.adminKeyDigests.length > 0 ||
+      settings.auth.keys.some((key) => (key as { limits?: unknown }).limits !== undefined);
+    if (!anyLimits && !callersMayCarryLimits) return undefined;
 
     function checksFor(ctx: GatewayContext): Check[] {
       const checks: Check[] = [];

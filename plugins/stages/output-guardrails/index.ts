@@ -10,7 +10,14 @@
  * // guardrails: { profiles: { strict: [{ guardrail: deny-list, options: { terms: [falcon] }, on: both, action: redact }] } }
  */
 import { defineStage, type StageFactory } from '../../../core/index.js';
-import { guardAnswer, guardInput, guardStream, selectProfile } from '../../guardrails/runtime/index.js';
+import {
+  answerChecker,
+  guardAnswer,
+  guardInput,
+  guardStream,
+  keepable,
+  selectProfile,
+} from '../../guardrails/runtime/index.js';
 import { profileSource, restoreAnswer, type ProfileSource } from '../input-guardrails/shared.js';
 import { redispatcher } from './redispatch.js';
 
@@ -28,11 +35,16 @@ export function createOutputGuardrailsStage(source: ProfileSource): StageFactory
         const ran = ctx.state.guardrails?.inputProfiles ?? [];
         const pseudonymizer =
           profile && !ran.includes(profile.name) ? await guardInput(ctx, profile) : undefined;
-        await next();
-        if (profile && profile.output.length > 0 && ctx.operation === 'chat') {
-          if (ctx.stream) ctx.stream = guardStream(ctx, ctx.stream, profile, window);
-          else await guardAnswer(ctx, profile, redispatcher(ctx, services));
+        if (!profile || profile.output.length === 0 || ctx.operation !== 'chat') {
+          await next();
+          return restoreAnswer(ctx, pseudonymizer);
         }
+        const check = answerChecker(ctx, profile);
+        // Stages inside this one that keep answers (the cache) ask before storing one.
+        ctx.state.answerGate = (answer) => keepable(check, answer);
+        await next();
+        if (ctx.stream) ctx.stream = guardStream(ctx, ctx.stream, profile, window);
+        else await guardAnswer(ctx, check, redispatcher(ctx, services));
         restoreAnswer(ctx, pseudonymizer);
       };
     },

@@ -41,6 +41,8 @@ export const policyStage = defineStage<Record<string, never>>({
     });
     engines.set(services, engine);
     const explainAllowed = config.policies?.explain ?? true;
+    // Candidates whose circuit breaker is open leave the plan (docs/operations.md#circuit-breakers).
+    const circuit = services.health?.enabled ? services.health.circuit : undefined;
 
     return async function policy(ctx, next) {
       const explain = explainAllowed && ctx.headers['x-switchyard-explain'] === '1';
@@ -53,7 +55,7 @@ export const policyStage = defineStage<Record<string, never>>({
           findings: ctx.state.findings,
           now: services.now(),
         },
-        { trace: explain },
+        { trace: explain, circuit },
       );
       ctx.responseHeaders['x-switchyard-rule'] = decision.decidedBy;
       if (decision.revision !== 'none')

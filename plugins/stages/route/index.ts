@@ -5,7 +5,10 @@
 import {
   commitStream,
   defineStage,
+  observedAttempt,
   runWithFailover,
+  startRequestTrace,
+  switchyardTracer,
   SwitchyardError,
   type ChatCompletionRequest,
   type ChatContext,
@@ -13,6 +16,7 @@ import {
   type GatewayContext,
   type GatewayServices,
   type Provider,
+  type RequestTrace,
 } from '../../../core/index.js';
 import type { Candidate } from '../../../core/index.js';
 
@@ -20,12 +24,23 @@ export const routeStage = defineStage<Record<string, never>>({
   name: 'route',
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
+    const tracer = switchyardTracer();
     return async function route(ctx, next) {
       // A stage before this one (a cache hit) may have answered already.
       if (ctx.response === undefined && ctx.stream === undefined) {
-        if (ctx.operation === 'embeddings') await dispatchEmbeddings(ctx, services);
-        else if (ctx.request.stream === true) await dispatchStream(ctx, services);
-        else await dispatchChat(ctx, services);
+        // Trace context for the upstream calls, and spans when the host runs an OTel SDK.
+        const traced = startRequestTrace(ctx, tracer);
+        ctx.state.traceId = traced.traceId;
+        try {
+          if (ctx.operation === 'embeddings') await dispatchEmbeddings(ctx, services, traced);
+          else if (ctx.request.stream === true) await dispatchStream(ctx, services, traced);
+          else await dispatchChat(ctx, services, traced);
+        } catch (error) {
+          traced.end(error);
+          throw error;
+        }
+        if (ctx.operation === 'chat' && ctx.stream) ctx.stream = traced.endAfter(ctx.stream);
+        else traced.end();
         const served = ctx.served;
         if (served) {
           ctx.responseHeaders['x-switchyard-provider'] = served.provider;
@@ -58,29 +73,40 @@ function failoverInput(ctx: ChatContext | EmbeddingsContext, services: GatewaySe
     candidates,
     policy: services.config.failover,
     signal: ctx.signal,
+    abortRequest: ctx.abortRequest,
     startedAt: ctx.startedAt,
     now: services.now,
     attempts: ctx.attempts,
   };
 }
 
-async function dispatchChat(ctx: ChatContext, services: GatewayServices): Promise<void> {
+async function dispatchChat(
+  ctx: ChatContext,
+  services: GatewayServices,
+  traced: RequestTrace,
+): Promise<void> {
   const { value, candidate } = await runWithFailover({
     ...failoverInput(ctx, services),
-    call: async (candidate, signal) =>
-      (
-        await providerFor(services, candidate).chat(ctx.request, {
+    call: (candidate, signal) =>
+      observedAttempt(ctx, traced, candidate, signal, async (headers) => {
+        const result = await providerFor(services, candidate).chat(ctx.request, {
           signal,
           upstreamModel: candidate.entry.upstreamModel,
+          headers,
           ...byok(ctx, candidate),
-        })
-      ).response,
+        });
+        return result.response;
+      }),
   });
   ctx.response = value;
   ctx.served = candidate.entry;
 }
 
-async function dispatchStream(ctx: ChatContext, services: GatewayServices): Promise<void> {
+async function dispatchStream(
+  ctx: ChatContext,
+  services: GatewayServices,
+  traced: RequestTrace,
+): Promise<void> {
   // Always ask upstream for usage so the request can be accounted; the accounting stage hides
   // the usage chunk again from a client that did not ask for it.
   const upstreamRequest: ChatCompletionRequest = {
@@ -89,37 +115,45 @@ async function dispatchStream(ctx: ChatContext, services: GatewayServices): Prom
   };
   const { value, candidate } = await runWithFailover({
     ...failoverInput(ctx, services),
-    call: async (candidate, signal) => {
-      const result = await providerFor(services, candidate).chatStream(upstreamRequest, {
-        signal,
-        upstreamModel: candidate.entry.upstreamModel,
-        ...byok(ctx, candidate),
-      });
-      return commitStream(result.chunks, candidate.entry.provider);
-    },
+    call: (candidate, signal) =>
+      observedAttempt(ctx, traced, candidate, signal, async (headers) => {
+        const result = await providerFor(services, candidate).chatStream(upstreamRequest, {
+          signal,
+          upstreamModel: candidate.entry.upstreamModel,
+          headers,
+          ...byok(ctx, candidate),
+        });
+        return commitStream(result.chunks, candidate.entry.provider);
+      }),
   });
   ctx.stream = value;
   ctx.served = candidate.entry;
 }
 
-async function dispatchEmbeddings(ctx: EmbeddingsContext, services: GatewayServices): Promise<void> {
+async function dispatchEmbeddings(
+  ctx: EmbeddingsContext,
+  services: GatewayServices,
+  traced: RequestTrace,
+): Promise<void> {
   const { value, candidate } = await runWithFailover({
     ...failoverInput(ctx, services),
-    call: async (candidate, signal) => {
-      const provider = providerFor(services, candidate);
-      if (!provider.embeddings) {
-        throw new SwitchyardError(
-          'SY_ERR_MODEL_UNSUPPORTED_OPERATION',
-          `Provider ${candidate.entry.provider} does not serve embeddings.`,
-          { param: 'model' },
-        );
-      }
-      return provider.embeddings(ctx.request, {
-        signal,
-        upstreamModel: candidate.entry.upstreamModel,
-        ...byok(ctx, candidate),
-      });
-    },
+    call: (candidate, signal) =>
+      observedAttempt(ctx, traced, candidate, signal, async (headers) => {
+        const provider = providerFor(services, candidate);
+        if (!provider.embeddings) {
+          throw new SwitchyardError(
+            'SY_ERR_MODEL_UNSUPPORTED_OPERATION',
+            `Provider ${candidate.entry.provider} does not serve embeddings.`,
+            { param: 'model' },
+          );
+        }
+        return provider.embeddings(ctx.request, {
+          signal,
+          upstreamModel: candidate.entry.upstreamModel,
+          headers,
+          ...byok(ctx, candidate),
+        });
+      }),
   });
   ctx.response = value;
   ctx.served = candidate.entry;

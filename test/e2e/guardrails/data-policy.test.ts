@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import OpenAI from 'openai';
-import { defineStage, type GatewayConfig, type GatewayState } from '../../../index.js';
-import { startGuarded, type GuardedGateway } from './setup.js';
+import { createGuardrailStages, defineStage, type GatewayConfig, type GatewayState } from '../../../index.js';
+import { apiError, startGuarded, type GuardedGateway } from './setup.js';
 
 const EU_ZDR = { regions: ['eu'], zeroDataRetention: true, trainsOnData: false };
 const US_ANY = { regions: ['us'], retention: 30 };
@@ -124,6 +124,86 @@ describe('the data-policy stage through HTTP', () => {
     expect(await servedFor('sk-anyone-key-1')).to.equal('p1');
     expect(await servedFor('sk-legal-team-1')).to.equal('p0');
     expect(await servedFor('sk-restricted-1')).to.equal('p0');
+  });
+
+  it('is never answered from nor stored in the response cache under zero retention, nor when refused', async () => {
+    g = await startGuarded({
+      data: [EU_ZDR, US_ANY],
+      configure: twoProviders({
+        cache: { cacheableWhen: 'always' },
+        guardrails: {
+          default: 'out',
+          profiles: { out: [{ guardrail: 'deny-list', options: { terms: ['forbidden'] }, on: 'output' }] },
+        },
+      }),
+    });
+    const calls = () => (g as GuardedGateway).upstreams.reduce((sum, u) => sum + u.calls, 0);
+    // Control: an ordinary repeat is answered from the cache.
+    await ask({ messages: [{ role: 'user', content: 'same question' }] });
+    await ask({ messages: [{ role: 'user', content: 'same question' }] });
+    expect(calls()).to.equal(1);
+    const zdr = { 'x-switchyard-zdr': '1' };
+    await ask({ messages: [{ role: 'user', content: 'private question' }] }, zdr);
+    await ask({ messages: [{ role: 'user', content: 'private question' }] }, zdr);
+    expect(calls()).to.equal(3);
+    // Nor does the ZDR request get a cached answer stored by an ordinary one.
+    await ask({ messages: [{ role: 'user', content: 'same question' }] }, zdr);
+    expect(calls()).to.equal(4);
+    // An answer the output guardrail refuses never reaches a client, cached or not.
+    g.upstreams[1]?.setDefault({ reply: 'this is forbidden text' });
+    for (let i = 0; i < 2; i++) {
+      const error = await apiError(ask({ messages: [{ role: 'user', content: 'tell me' }] }));
+      expect(error.code).to.equal('SY_ERR_GUARDRAIL_DENIED');
+    }
+  });
+
+  it('offers stages inside output-guardrails an answer gate, checking each answer once', async () => {
+    const verdicts: boolean[] = [];
+    const keeper = defineStage({
+      name: 'cache',
+      create: () =>
+        async function keeper(ctx, next) {
+          await next();
+          if (ctx.operation === 'chat' && ctx.response && ctx.state.answerGate) {
+            verdicts.push(await ctx.state.answerGate(ctx.response));
+          }
+        },
+    });
+    const calls: string[] = [];
+    const counting = createGuardrailStages([
+      {
+        apiVersion: 1,
+        name: 'counting',
+        optionsSchema: { type: 'object' },
+        phases: ['output'],
+        actions: ['deny'],
+        create: () => ({
+          check(subject) {
+            const text = subject.texts[0]?.text ?? '';
+            calls.push(text);
+            return { findings: text.includes('bad') ? [{ type: 'bad', score: 1 }] : [] };
+          },
+        }),
+      },
+    ]);
+    g = await startGuarded({
+      configure: (config) => ({
+        ...config,
+        guardrails: { default: 'out', profiles: { out: [{ guardrail: 'counting' }] } },
+      }),
+      stages: [keeper, counting.input, counting.output],
+    });
+    g.upstreams[0]?.enqueue({ reply: 'good answer' }, { reply: 'bad answer' });
+    await g.client.chat.completions.create({
+      model: 'test-model',
+      messages: [{ role: 'user', content: 'a' }],
+    });
+    const error = await apiError(
+      g.client.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: 'b' }] }),
+    );
+    expect(error.code).to.equal('SY_ERR_GUARDRAIL_DENIED');
+    expect(verdicts).to.deep.equal([true, false]);
+    expect(calls).to.deep.equal(['good answer', 'bad answer']);
   });
 
   it('keeps no content of a zero-retention request in logs, the ledger or the cache', async () => {

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMockOpenAIUpstream, type MockOpenAIUpstream } from '../../core/testing/index.js';
+import { startCli, type CliProcess } from '../support/cli-process.js';
+import { tempDir } from '../core/policy/fixtures.js';
+
+const CHUNKS = ['one ', 'two ', 'three ', 'four ', 'five ', 'six ', 'seven ', 'eight'];
+
+function writeConfig(upstream: MockOpenAIUpstream, dir: string): string {
+  const file = join(dir, 'switchyard.config.yaml');
+  writeFileSync(
+    file,
+    [
+      'server: { shutdownGraceMs: 10000 }',
+      'providers:',
+      `  up: { plugin: openai-compatible, options: { baseUrl: "${upstream.url}", apiKey: sk-upstream-0123456789 }, models: { test-model: { upstreamModel: gpt-4o-mini, pricing: { input: 1, output: 2 } } } }`,
+      `ledger: { sinks: [{ kind: jsonl, path: "${join(dir, 'ledger.jsonl')}" }], flushIntervalMs: 60000 }`,
+    ].join('\n'),
+  );
+  return file;
+}
+
+async function listening(cli: CliProcess): Promise<string> {
+  const line = await cli.waitForLine((l) => typeof l.url === 'string' && l.msg !== undefined);
+  return line.url as string;
+}
+
+describe('switchyard serve (the real CLI)', () => {
+  let upstream: MockOpenAIUpstream;
+  let cli: CliProcess | undefined;
+  before(async () => (upstream = await startMockOpenAIUpstream({ chunkDelayMs: 120 })));
+  after(() => upstream.close());
+  afterEach(() => cli?.kill());
+
+  it('on SIGTERM mid-stream lets the stream finish, refuses new connections, flushes the ledger and exits 0', async () => {
+    const dir = tempDir();
+    cli = startCli(['serve', '--config', writeConfig(upstream, dir), '--port', '0']);
+    const url = await listening(cli);
+    upstream.setDefault({ replyChunks: CHUNKS });
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'test-model',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
+    expect(response.status).to.equal(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    // The first content chunk has arrived: the stream is live.
+    while (!text.includes('one ')) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the stream ended early');
+      text += decoder.decode(value, { stream: true });
+    }
+    cli.child.kill('SIGTERM');
+    await cli.waitForLine((l) => l.signal === 'SIGTERM');
+    // New connections are refused while the stream drains.
+    const refused = await fetch(`${url}/health`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
+    expect(refused).to.be.oneOf(['refused', 503]);
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(text).to.include('eight');
+    expect(text).to.include('data: [DONE]');
+    expect(await cli.exited).to.equal(0);
+    const ledger = readFileSync(join(dir, 'ledger.jsonl'), 'utf8').trim().split('\n');
+    expect(ledger).to.have.length(1);
+    expect(JSON.parse(ledger[0] as string)).to.include({ outcome: 'ok' });
+  });
+
+  it('exits 2 on an invalid configuration', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'providers: { x: { plugin: mock } }\n');
+    cli = startCli(['serve', '--config', file, '--port', '0']);
+    expect(await cli.exited).to.equal(2);
+    expect(cli.stderr()).to.match(/models/);
+  });
+});
