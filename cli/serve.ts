@@ -1,4 +1,5 @@
 import { createGateway, createLogger, loadConfigFile, SwitchyardError } from '../index.js';
+import { reloadOnSignal } from './reload.js';
 
 export interface ServeOptions {
   config: string;
@@ -23,6 +24,12 @@ export async function serve(options: ServeOptions): Promise<number> {
       { url, providers: [...gateway.services.providers.keys()], models: gateway.catalog.entries.length },
       `Switchyard listening on ${url}`,
     );
+    const running = gateway;
+    const reload = () => {
+      logger.info({ signal: 'SIGHUP' }, 'reloading');
+      void reloadOnSignal(running, options.config, logger);
+    };
+    process.on('SIGHUP', reload);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down: draining in-flight requests');
@@ -31,6 +38,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
+    process.off('SIGHUP', reload);
     await gateway.close();
     logger.info('stopped');
     logger.flush();

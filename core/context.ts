@@ -102,6 +102,8 @@ export interface UsageRecord {
   /** Answered from the cache, and what that saved. */
   cacheHit?: boolean;
   savedUsd?: number;
+  /** What the provider's prompt cache saved: cached tokens at the input price minus the cached price. */
+  promptCacheSavedUsd?: number;
 }
 
 /**

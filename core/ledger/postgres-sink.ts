@@ -8,7 +8,7 @@ import type pg from 'pg';
 
 // Loaded on first use: pg adds ~16 MB to a process that never writes to PostgreSQL.
 const load = createRequire(import.meta.url);
-const loadPg = () => load('pg') as typeof import('pg');
+const loadPg = () => load('pg') as typeof pg;
 import { LEDGER_MIGRATIONS } from './postgres-migrations.js';
 import type { LedgerSink, UsageDimension, UsageRow } from './types.js';
 

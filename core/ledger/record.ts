@@ -61,6 +61,7 @@ export function buildLedgerRecord(ctx: GatewayContext, options: RecordOptions): 
   }
   if (ctx.error) record.code = ctx.error.code;
   if (usage?.ttftMs !== undefined) record.ttftMs = usage.ttftMs;
+  if (usage?.promptCacheSavedUsd) record.promptCacheSavedUsd = usage.promptCacheSavedUsd;
   if (state?.dataPolicy) record.dataPolicy = state.dataPolicy;
   if (options.content && state?.content !== false) {
     record.prompt = ctx.operation === 'chat' ? ctx.request.messages : ctx.request.input;

@@ -48,6 +48,8 @@ export interface LedgerRecord {
   ttftMs?: number;
   cacheHit: boolean;
   savedUsd: number;
+  /** Saved by the provider's prompt cache (cached tokens at input minus cached price); absent when 0. */
+  promptCacheSavedUsd?: number;
   byok: boolean;
   /** Guardrail findings (filled by the guardrail stages through `ctx.state.ledger.findings`). */
   findings: unknown[];

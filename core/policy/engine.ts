@@ -58,6 +58,8 @@ export interface PolicyEngineOptions {
   stats?: StatsTracker;
   /** Debounce for file change events. */
   reloadDelayMs?: number;
+  /** Told the result of every reload (file change or reload()), for metrics. */
+  onReload?: (result: LoadResult) => void;
 }
 
 export interface PolicyEngine {
@@ -108,6 +110,7 @@ export function createPolicyEngine(options: PolicyEngineOptions): PolicyEngine {
         'policy reload failed; the last good policy stays in force',
       );
     }
+    options.onReload?.(loaded);
     return loaded;
   }
 

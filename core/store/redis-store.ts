@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import type * as IORedis from 'ioredis';
 import type { Redis as RedisClient } from 'ioredis';
 
 // Loaded on first use: ioredis adds ~28 MB to a process that never talks to Redis.
 const load = createRequire(import.meta.url);
-const loadRedis = () => (load('ioredis') as typeof import('ioredis')).Redis;
+const loadRedis = () => (load('ioredis') as typeof IORedis).Redis;
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import { assertInteger, assertNonEmpty, assertRateLimit } from './arguments.js';
 import { isNoScript, translateRedisError } from './redis-errors.js';

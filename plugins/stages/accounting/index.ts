@@ -84,6 +84,11 @@ function complete(
     cacheHit: state?.cacheHit ?? false,
   };
   if (ttftMs !== undefined) record.ttftMs = ttftMs;
+  const pricing = ctx.served?.pricing;
+  if (!hit && usage.cachedTokens > 0 && pricing?.cachedInput !== undefined) {
+    const saved = (usage.cachedTokens * (pricing.input - pricing.cachedInput)) / 1e6;
+    if (saved > 0) record.promptCacheSavedUsd = Math.round(saved * 1e9) / 1e9;
+  }
   if (state?.savedUsd !== undefined || hit) record.savedUsd = state?.savedUsd ?? usage.costUsd;
   return record;
 }

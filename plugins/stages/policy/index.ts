@@ -38,6 +38,7 @@ export const policyStage = defineStage<Record<string, never>>({
       policies: config.policies,
       catalog: createPolicyCatalog(config, services.catalog),
       logger: services.logger,
+      onReload: (loaded) => services.metrics?.reload('policy', loaded.policy ? 'success' : 'failure'),
     });
     engines.set(services, engine);
     const explainAllowed = config.policies?.explain ?? true;
