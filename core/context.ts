@@ -64,7 +64,7 @@ export interface RoutingPlan {
   /** The arm a weighted split chose (a candidate ref). */
   arm?: string;
   /** Cache settings chosen by the policy, for the cache stage. */
-  cache?: { enabled: boolean; ttlSeconds?: number };
+  cache?: { enabled: boolean; ttlSeconds?: number; /** One namespace for every tenant. */ shared?: boolean };
   /** Guardrail profile chosen by the policy, for the guardrail stages. */
   guardrails?: string;
   /** Budget profile chosen by the policy. */

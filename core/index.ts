@@ -78,7 +78,7 @@ export {
   type ProviderHealthReport,
 } from './health/provider-health.js';
 export { CircuitBreaker, type BreakerSnapshot, type CircuitState } from './health/circuit-breaker.js';
-export { observedAttempt } from './health/observed-attempt.js';
+export { observeAttempt, ObservedAttempt } from './health/observed-attempt.js';
 export { createGatewayMetrics, type GatewayMetrics, type GatewayMetricsService } from './metrics/index.js';
 export { costUsd, usageRecord } from './usage.js';
 export type { Gateway, GatewayOptions, ListenResult } from './gateway.js';

@@ -1,12 +1,27 @@
 /**
- * Token estimates and stream metering, for when a provider reports no usage (a cut stream, a
- * provider without usage) and for worst-case budget reservations before a call.
+ * Token counts for when a provider reports no usage (a cut stream, a provider without usage), and
+ * cheap estimates for admission checks before a call (rate limits, worst-case budget reservations,
+ * the prompt-length guardrail).
  *
- * The estimate is documented, not exact: a quarter of the UTF-8 byte length of the text (the
- * usual "4 characters per token" for English, closer than character counts for other scripts),
- * plus 4 tokens per message and 3 for the reply's priming, and 85 per image. Records based on it
- * say `estimated: true`.
+ * Two counters share one shape of the chat format (OpenAI's: 4 tokens per message for its framing
+ * and role, 1 more plus the name's tokens when a message has a `name`, 3 for the reply's priming,
+ * 85 per image, tool calls and tool definitions counted as their JSON text):
+ *
+ * - `countPromptTokens`/`countTextTokens`, used for usage a provider did not report, count text
+ *   with a real BPE tokenizer (gpt-tokenizer, ranks shipped in the package, nothing fetched):
+ *   `o200k_base` for the GPT-4o, GPT-4.1/4.5, GPT-5, o-series and gpt-oss families,
+ *   `cl100k_base` for every other model (exact for GPT-4 and GPT-3.5, an approximation for other
+ *   vendors' models). An encoding is loaded on first use (synchronously, once per process:
+ *   about 0.3 s for o200k_base, 0.1 s for cl100k_base).
+ * - `estimatePromptTokens`/`estimateTextTokens`, used at admission where every request pays for
+ *   it, take a quarter of the UTF-8 byte length (the usual "4 characters per token" for English,
+ *   closer than character counts for other scripts): microseconds and no tokenizer to load.
+ *
+ * Usage the gateway counted says `estimated: true`: the prompt count matches OpenAI's for plain
+ * text messages, while tool definitions, tool calls and images are approximations.
  */
+import { createRequire } from 'node:module';
+import type { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ModelPricing } from './config/types.js';
 import type { UsageRecord } from './context.js';
 import type {
@@ -18,47 +33,95 @@ import type {
 import { costUsd, usageRecord } from './usage.js';
 
 const PER_MESSAGE = 4;
+const PER_NAME = 1;
 const PRIMING = 3;
 const PER_IMAGE = 85;
+
+/** Counts the tokens of a text. */
+type TextCounter = (text: string) => number;
 
 export function estimateTextTokens(text: string): number {
   return text.length === 0 ? 0 : Math.ceil(Buffer.byteLength(text) / 4);
 }
 
-function contentTokens(content: unknown): number {
-  if (typeof content === 'string') return estimateTextTokens(content);
+export type EncodingName = 'o200k_base' | 'cl100k_base';
+
+const O200K_MODELS = /^(?:gpt-4o|chatgpt-4o|gpt-4\.[15]|gpt-5|o[134](?:-|$)|gpt-oss|codex-|omni-)/;
+
+/** The encoding used to count a model's tokens; a provider prefix (`openai/`) is ignored. */
+export function encodingFor(model: string | undefined): EncodingName {
+  const name = (model ?? '').slice((model ?? '').lastIndexOf('/') + 1).toLowerCase();
+  return O200K_MODELS.test(name) ? 'o200k_base' : 'cl100k_base';
+}
+
+const requireCjs = createRequire(import.meta.url);
+const encoders = new Map<EncodingName, typeof countTokens>();
+// Text like `<|endoftext|>` in a prompt is text to the model, not a special token.
+const AS_TEXT = { disallowedSpecial: new Set<string>() };
+
+function encoder(name: EncodingName): typeof countTokens {
+  let count = encoders.get(name);
+  if (!count) {
+    // The CommonJS build loads synchronously, so usage stays a plain function of the answer.
+    count = (requireCjs(`gpt-tokenizer/encoding/${name}`) as { countTokens: typeof countTokens }).countTokens;
+    encoders.set(name, count);
+  }
+  return count;
+}
+
+/** The tokens of a text under the model's tokenizer (see `encodingFor`). */
+export function countTextTokens(text: string, model: string | undefined): number {
+  return text.length === 0 ? 0 : encoder(encodingFor(model))(text, AS_TEXT);
+}
+
+function contentTokens(content: unknown, count: TextCounter): number {
+  if (typeof content === 'string') return count(content);
   if (!Array.isArray(content)) return 0;
   let tokens = 0;
   for (const part of content as { type?: string; text?: unknown }[]) {
-    if (typeof part?.text === 'string') tokens += estimateTextTokens(part.text);
+    if (typeof part?.text === 'string') tokens += count(part.text);
     else if (part?.type === 'image_url' || part?.type === 'input_image') tokens += PER_IMAGE;
-    else if (part !== null && typeof part === 'object') tokens += estimateTextTokens(JSON.stringify(part));
+    else if (part !== null && typeof part === 'object') tokens += count(JSON.stringify(part));
   }
   return tokens;
 }
 
-export function estimatePromptTokens(request: ChatCompletionRequest | EmbeddingsRequest): number {
+function promptTokens(request: ChatCompletionRequest | EmbeddingsRequest, count: TextCounter): number {
   if ('messages' in request && Array.isArray(request.messages)) {
     let tokens = PRIMING;
     for (const message of request.messages) {
-      tokens += PER_MESSAGE + contentTokens(message.content);
-      if (message.tool_calls) tokens += estimateTextTokens(JSON.stringify(message.tool_calls));
+      tokens += PER_MESSAGE + contentTokens(message.content, count);
+      if (typeof message.name === 'string') tokens += PER_NAME + count(message.name);
+      if (message.tool_calls) tokens += count(JSON.stringify(message.tool_calls));
     }
-    if (request.tools) tokens += estimateTextTokens(JSON.stringify(request.tools));
+    if (request.tools) tokens += count(JSON.stringify(request.tools));
     return tokens;
   }
   const input = (request as EmbeddingsRequest).input;
-  if (typeof input === 'string') return estimateTextTokens(input);
+  if (typeof input === 'string') return count(input);
   let tokens = 0;
   for (const item of input) {
-    if (typeof item === 'string') tokens += estimateTextTokens(item);
+    if (typeof item === 'string') tokens += count(item);
     else if (typeof item === 'number') tokens += 1;
     else tokens += item.length;
   }
   return tokens;
 }
 
-/** Text an answer carries, for estimating its tokens. */
+/** The cheap prompt estimate, for admission checks (rate limits, budget reservations). */
+export function estimatePromptTokens(request: ChatCompletionRequest | EmbeddingsRequest): number {
+  return promptTokens(request, estimateTextTokens);
+}
+
+/** The prompt's tokens under the model's tokenizer, for usage a provider did not report. */
+export function countPromptTokens(
+  request: ChatCompletionRequest | EmbeddingsRequest,
+  model: string | undefined,
+): number {
+  return promptTokens(request, (text) => countTextTokens(text, model));
+}
+
+/** Text an answer carries, for counting its tokens. */
 export function completionText(response: ChatCompletion): string {
   let text = '';
   for (const choice of response.choices) {
@@ -68,28 +131,29 @@ export function completionText(response: ChatCompletion): string {
   return text;
 }
 
-/** Follows a stream's chunks: the reported usage if any, else what was streamed, and when. */
+/**
+ * Follows a stream's chunks: the reported usage if any, else what was streamed, and when. It keeps
+ * the streamed text (to count it when no usage comes, and for the ledger's content).
+ */
 export class StreamMeter {
   reported: ChatCompletionChunk['usage'] = undefined;
-  bytes = 0;
+  /** The model the chunks name, for choosing the tokenizer. */
+  model: string | undefined;
   firstOutputAt: number | undefined;
   text = '';
 
-  constructor(
-    private readonly now: () => number,
-    private readonly keepText = false,
-  ) {}
+  constructor(private readonly now: () => number) {}
 
   observe(chunk: ChatCompletionChunk): void {
     if (chunk.usage) this.reported = chunk.usage;
+    if (this.model === undefined && typeof chunk.model === 'string') this.model = chunk.model;
     for (const choice of chunk.choices) {
       const delta = choice.delta;
       let piece = delta.content ?? '';
       for (const call of delta.tool_calls ?? []) piece += call.function?.arguments ?? '';
       if (piece.length === 0) continue;
       this.firstOutputAt ??= this.now();
-      this.bytes += Buffer.byteLength(piece);
-      if (this.keepText) this.text += piece;
+      this.text += piece;
     }
   }
 
@@ -101,7 +165,8 @@ export class StreamMeter {
   usage(request: ChatCompletionRequest, pricing: ModelPricing | undefined): UsageRecord {
     const reported = usageRecord(this.reported, pricing);
     if (reported) return reported;
-    return estimatedUsage(estimatePromptTokens(request), Math.ceil(this.bytes / 4), pricing);
+    const model = this.model ?? request.model;
+    return estimatedUsage(countPromptTokens(request, model), countTextTokens(this.text, model), pricing);
   }
 }
 
@@ -120,18 +185,22 @@ export function estimatedUsage(
   };
 }
 
-/** The usage of a complete (non-streamed) answer: reported, or estimated and marked so. */
+/**
+ * The usage of a complete (non-streamed) answer: reported, or counted with the tokenizer of the
+ * model that answered (else the one asked for) and marked estimated.
+ */
 export function answerUsage(
   request: ChatCompletionRequest | EmbeddingsRequest,
-  response: { usage?: unknown } | undefined,
+  response: { usage?: unknown; model?: unknown } | undefined,
   pricing: ModelPricing | undefined,
 ): UsageRecord | undefined {
   if (!response) return undefined;
   const reported = usageRecord(response.usage as Parameters<typeof usageRecord>[0], pricing);
   if (reported) return reported;
+  const model = typeof response.model === 'string' ? response.model : request.model;
   const completion =
-    'choices' in response ? estimateTextTokens(completionText(response as ChatCompletion)) : 0;
-  return estimatedUsage(estimatePromptTokens(request), completion, pricing);
+    'choices' in response ? countTextTokens(completionText(response as ChatCompletion), model) : 0;
+  return estimatedUsage(countPromptTokens(request, model), completion, pricing);
 }
 
 /** USD → integer micro-USD, rounded up so a reservation never falls short. */

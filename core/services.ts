@@ -11,7 +11,9 @@ import type { StateStore } from './store/index.js';
 
 /**
  * A host's own way to say who is calling (a session, an mTLS identity): returns the caller, or
- * undefined to fall back to API keys. Set through `createGateway(config, { identify })`.
+ * undefined to fall back to API keys. Set through `createGateway(config, { identify })`. The
+ * context carries the request `headers` and the host framework's objects as `host` (Koa's `ctx`,
+ * Express's `req`), so `identify: ({ headers, host }) => …` reads the host's own session.
  */
 export type IdentifyHook = (ctx: GatewayContext) => Caller | undefined | Promise<Caller | undefined>;
 

@@ -1,30 +1,46 @@
 /**
  * One upstream attempt as the route stage makes it: its trace span and `traceparent`, the circuit
- * breaker told when it starts (a half-open circuit's probe) and how it ended.
+ * breaker told when it starts (a half-open circuit's probe) and how it ended. A class, so an
+ * attempt costs one small object and no closures.
  */
+import type { CatalogEntry } from '../catalog.js';
 import type { Candidate, GatewayContext } from '../context.js';
-import type { RequestTrace, TraceHeaders } from '../tracing/trace-context.js';
+import type { ProviderHealth } from './provider-health.js';
+import type { AttemptTrace, RequestTrace, TraceHeaders } from '../tracing/trace-context.js';
 
-export async function observedAttempt<T>(
+export class ObservedAttempt {
+  private readonly span: AttemptTrace;
+
+  constructor(
+    private readonly health: ProviderHealth | undefined,
+    private readonly entry: CatalogEntry,
+    trace: RequestTrace,
+  ) {
+    this.span = trace.attempt(entry);
+    health?.started(entry);
+  }
+
+  /** The headers to send upstream (`traceparent`, `tracestate`). */
+  get headers(): TraceHeaders {
+    return this.span.headers;
+  }
+
+  succeeded(): void {
+    this.health?.settled(this.entry, undefined, false);
+    this.span.end();
+  }
+
+  /** `signal` is the attempt's: an attempt cut by the client or the deadline says nothing about the provider. */
+  failed(error: unknown, signal: AbortSignal): void {
+    this.health?.settled(this.entry, error, signal.aborted);
+    this.span.end(error);
+  }
+}
+
+export function observeAttempt(
   ctx: GatewayContext,
   trace: RequestTrace,
   candidate: Candidate,
-  signal: AbortSignal,
-  run: (headers: TraceHeaders) => Promise<T>,
-): Promise<T> {
-  const health = ctx.services.health;
-  const entry = candidate.entry;
-  const span = trace.attempt(entry);
-  health?.started(entry);
-  try {
-    const value = await run(span.headers);
-    health?.settled(entry, undefined, false);
-    span.end();
-    return value;
-  } catch (error) {
-    // An attempt cut by the client or the deadline says nothing about the provider.
-    health?.settled(entry, error, signal.aborted);
-    span.end(error);
-    throw error;
-  }
+): ObservedAttempt {
+  return new ObservedAttempt(ctx.services.health, candidate.entry, trace);
 }

@@ -6,7 +6,7 @@
  * Label values are bounded: providers, models and teams come from the configuration (anything
  * else is `other`), error codes from the error table; never a user id, a key or a prompt.
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { CircuitState } from '../health/circuit-breaker.js';
 
 export type ReloadKind = 'config' | 'policy';
@@ -23,8 +23,6 @@ export interface GatewayMetrics {
   scrape(): Promise<{ contentType: string; body: string }>;
 }
 
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
-const OVERHEAD_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 export interface MetricSources {
@@ -34,18 +32,14 @@ export interface MetricSources {
   circuits?: () => Iterable<[string, CircuitState]>;
 }
 
-/** The metric objects themselves; ./observe-request.ts feeds the per-request ones. */
+/**
+ * The prom-client metrics, updated off the success path (errors, failovers, guardrails, reloads)
+ * or read at scrape time. The per-request series are in ./request-series.ts.
+ */
 export function defineMetrics(registry: Registry, sources: MetricSources) {
   const registers = [registry];
-  const requestLabels = ['route', 'provider', 'model', 'team', 'status'] as const;
   const entryLabels = ['provider', 'model'] as const;
   return {
-    requests: new Counter({
-      name: 'switchyard_requests_total',
-      help: 'Requests answered, by route (operation), provider, model, team and HTTP status.',
-      labelNames: requestLabels,
-      registers,
-    }),
     errors: new Counter({
       name: 'switchyard_request_errors_total',
       help: 'Failed requests by route and Switchyard error code.',
@@ -56,39 +50,6 @@ export function defineMetrics(registry: Registry, sources: MetricSources) {
       name: 'switchyard_rejections_total',
       help: 'Requests refused before dispatch: rate limit, budget, guardrail, policy, auth.',
       labelNames: ['reason', 'team'] as const,
-      registers,
-    }),
-    duration: new Histogram({
-      name: 'switchyard_request_duration_seconds',
-      help: 'Time from arrival to the last byte.',
-      labelNames: ['route', 'provider', 'model'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers,
-    }),
-    ttft: new Histogram({
-      name: 'switchyard_time_to_first_token_seconds',
-      help: 'Streaming requests: time from arrival to the first output token.',
-      labelNames: ['route', 'provider', 'model'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers,
-    }),
-    overhead: new Histogram({
-      name: 'switchyard_gateway_overhead_seconds',
-      help: 'Time to the answer (streams: to the first token) not spent waiting on upstream attempts.',
-      labelNames: ['route'] as const,
-      buckets: OVERHEAD_BUCKETS,
-      registers,
-    }),
-    tokens: new Counter({
-      name: 'switchyard_tokens_total',
-      help: 'Tokens by provider, model, team and type (prompt, completion).',
-      labelNames: ['provider', 'model', 'team', 'type'] as const,
-      registers,
-    }),
-    cost: new Counter({
-      name: 'switchyard_cost_usd_total',
-      help: 'Upstream cost in USD at catalog prices.',
-      labelNames: ['provider', 'model', 'team'] as const,
       registers,
     }),
     cacheLookups: new Counter({

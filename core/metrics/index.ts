@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { GatewayContext } from '../context.js';
 import type { CircuitState } from '../health/circuit-breaker.js';
 import { defineMetrics, type GatewayMetrics, type MetricSources } from './gateway-metrics.js';
+import { registerRequestSeries, RequestSeriesTable } from './request-series.js';
 import {
   configuredTeams,
   createRequestObserver,
@@ -29,7 +30,14 @@ export function createGatewayMetrics(config: ResolvedConfig, catalog: Catalog): 
   const registry = new Registry();
   const sources: MetricSources = {};
   const metrics = defineMetrics(registry, sources);
-  const observe = createRequestObserver(metrics, configuredTeams(config), knownModels(catalog, config));
+  const table = new RequestSeriesTable();
+  registerRequestSeries(registry, table);
+  const observe = createRequestObserver(
+    metrics,
+    table,
+    configuredTeams(config),
+    knownModels(catalog, config),
+  );
   return {
     registry,
     sources,

@@ -1,11 +1,13 @@
 /**
- * Turns one finished request into metric updates: a handful of label lookups and additions, no
- * string building beyond the status code. Label values are bounded here (./gateway-metrics.ts).
+ * Turns one finished request into metric updates: on success, four Map lookups and a few
+ * additions (./request-series.ts); prom-client is called only for errors, failovers and guardrail
+ * findings. Label values are bounded here.
  */
 import type { GatewayContext } from '../context.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Catalog } from '../catalog.js';
 import type { MetricSet } from './gateway-metrics.js';
+import type { RequestSeriesTable } from './request-series.js';
 
 /** What became of a request, as the accounting stage sees it. */
 export type RequestOutcome = 'ok' | 'error' | 'closed';
@@ -37,29 +39,24 @@ export function knownModels(catalog: Catalog, config: ResolvedConfig): ReadonlyS
 
 export function createRequestObserver(
   metrics: MetricSet,
+  table: RequestSeriesTable,
   teams: ReadonlySet<string>,
   models: ReadonlySet<string>,
 ) {
-  const statusLabels = new Map<number, string>();
-  const statusLabel = (status: number) => {
-    let label = statusLabels.get(status);
-    if (label === undefined) statusLabels.set(status, (label = String(status)));
-    return label;
-  };
   const teamLabel = (team: string | undefined) =>
     team === undefined ? 'none' : teams.has(team) ? team : 'other';
 
   return function observe(ctx: GatewayContext, outcome: RequestOutcome, now: number): void {
     const route = ctx.operation;
     const served = ctx.served;
-    const provider = served?.provider ?? 'none';
     const requested = ctx.request.model;
     const model = served?.model ?? (models.has(requested) ? requested : 'other');
     const team = teamLabel(ctx.caller?.team);
     const error = ctx.error;
     // A stream cut by the client after the answer started was a 200 on the wire.
     const status = error && outcome === 'error' ? error.status : outcome === 'closed' ? 499 : 200;
-    metrics.requests.inc({ route, provider, model, team, status: statusLabel(status) });
+    const series = table.get(route, served ?? model, served?.provider ?? 'none', model, team, status);
+    series.requests++;
     if (error && outcome === 'error') {
       metrics.errors.inc({ route, code: error.code });
       const reason = REJECTION_REASONS[error.code];
@@ -67,18 +64,17 @@ export function createRequestObserver(
     }
 
     const totalMs = now - ctx.startedAt;
-    const entryLabels = { route, provider, model };
-    metrics.duration.observe(entryLabels, totalMs / 1000);
+    series.duration.observe(totalMs / 1000);
     const usage = ctx.usage;
     const streamed = ctx.operation === 'chat' && ctx.request.stream === true;
-    if (streamed && usage?.ttftMs !== undefined) metrics.ttft.observe(entryLabels, usage.ttftMs / 1000);
+    if (streamed && usage?.ttftMs !== undefined) series.ttft.observe(usage.ttftMs / 1000);
 
     const attempts = ctx.attempts;
     if (attempts.length > 0 && outcome === 'ok') {
       let upstreamMs = 0;
       for (const attempt of attempts) upstreamMs += attempt.durationMs;
       const answeredMs = streamed ? (usage?.ttftMs ?? totalMs) : totalMs;
-      metrics.overhead.observe({ route }, Math.max(0, answeredMs - upstreamMs) / 1000);
+      table.overheadOf(route).observe(Math.max(0, answeredMs - upstreamMs) / 1000);
     }
     for (let i = 0; i < attempts.length - 1; i++) {
       const attempt = attempts[i];
@@ -88,11 +84,9 @@ export function createRequestObserver(
     }
 
     if (usage && served) {
-      if (usage.promptTokens > 0)
-        metrics.tokens.inc({ provider, model, team, type: 'prompt' }, usage.promptTokens);
-      if (usage.completionTokens > 0)
-        metrics.tokens.inc({ provider, model, team, type: 'completion' }, usage.completionTokens);
-      if (usage.costUsd > 0) metrics.cost.inc({ provider, model, team }, usage.costUsd);
+      series.promptTokens += usage.promptTokens;
+      series.completionTokens += usage.completionTokens;
+      series.costUsd += usage.costUsd;
       if (usage.cacheHit && usage.savedUsd) metrics.cacheSaved.inc(usage.savedUsd);
     }
     const findings = ctx.state.guardrails?.findings;

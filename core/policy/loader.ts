@@ -7,14 +7,17 @@ import { basename, extname, join, resolve } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import policySchema from '../../policies/schema/policy.schema.json' with { type: 'json' };
-import policyTestSchema from '../../policies/schema/policy-test.schema.json' with { type: 'json' };
+import policySchemaJson from '../../policies/schema/policy.schema.json' with { type: 'json' };
+import policyTestSchemaJson from '../../policies/schema/policy-test.schema.json' with { type: 'json' };
 import { locateIssues, parseConfigText, type ParsedFile } from '../config/load.js';
 import { ConfigError, type ConfigIssue } from '../config/validate.js';
 import { expandGlob, hasGlob } from './glob.js';
 import type { PolicyDocument } from './types.js';
 
-export { policySchema, policyTestSchema };
+// Typed as plain schemas so the declaration files name no JSON module: tsc drops the import
+// attribute from .d.ts files, and a consumer compiling with NodeNext would then fail on them.
+export const policySchema: Record<string, unknown> = policySchemaJson;
+export const policyTestSchema: Record<string, unknown> = policyTestSchemaJson;
 
 const POLICY_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 

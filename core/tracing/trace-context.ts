@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import {
   context,
   isSpanContextValid,
+  ProxyTracerProvider,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -24,18 +25,33 @@ import type { GatewayContext } from '../context.js';
 import { toSwitchyardError } from '../errors/switchyard-error.js';
 import type { ChatCompletionChunk } from '../types/openai.js';
 
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/;
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
 
-/** Parses a `traceparent` header; undefined when absent or malformed (then it is not propagated). */
+/** Lower-case hex digits from `from` to `to`, checked without a regular expression (hot path). */
+function isHex(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/**
+ * Parses a `traceparent` header (`00-<trace id>-<span id>-<flags>`; later versions may append
+ * fields); undefined when absent or malformed, upper-case hex included, as the spec asks.
+ */
 export function parseTraceparent(value: string | undefined): SpanContext | undefined {
-  if (value === undefined) return undefined;
-  const match = TRACEPARENT.exec(value.trim().toLowerCase());
-  if (!match) return undefined;
-  const [, version, traceId, spanId, flags] = match as unknown as [string, string, string, string, string];
-  if (version === 'ff' || traceId === ZERO_TRACE || spanId === ZERO_SPAN) return undefined;
-  return { traceId, spanId, traceFlags: Number.parseInt(flags, 16), isRemote: true };
+  if (value === undefined || value.length < 55) return undefined;
+  if (value.charCodeAt(2) !== 45 || value.charCodeAt(35) !== 45 || value.charCodeAt(52) !== 45)
+    return undefined;
+  if (value.length > 55 && (value.startsWith('00') || value.charCodeAt(55) !== 45)) return undefined;
+  if (!isHex(value, 0, 2) || !isHex(value, 3, 35) || !isHex(value, 36, 52) || !isHex(value, 53, 55))
+    return undefined;
+  const traceId = value.slice(3, 35);
+  const spanId = value.slice(36, 52);
+  if (value.startsWith('ff') || traceId === ZERO_TRACE || spanId === ZERO_SPAN) return undefined;
+  return { traceId, spanId, traceFlags: Number.parseInt(value.slice(53, 55), 16), isRemote: true };
 }
 
 export function formatTraceparent(span: SpanContext): string {
@@ -81,10 +97,20 @@ export function switchyardTracer(): Tracer {
   return trace.getTracer('switchyard');
 }
 
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/** Whether a host registered a tracer provider (an SDK) through the API. */
+function sdkRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_PROVIDER;
+}
+
 /** Starts the trace of one request (the route stage calls it once, before the first attempt). */
 export function startRequestTrace(ctx: GatewayContext, tracer: Tracer): RequestTrace {
   const incoming = parseTraceparent(header(ctx.headers.traceparent));
   const tracestate = incoming ? header(ctx.headers.tracestate) : undefined;
+  // The common case, kept cheap: no SDK, so no span objects and no context, just the header.
+  if (!sdkRegistered()) return propagated(incoming ?? newSpanContext(ctx.requestId), tracestate);
   let parent: Context = context.active();
   if (incoming) parent = trace.setSpanContext(parent, incoming);
   const span = tracer.startSpan(
@@ -93,13 +119,12 @@ export function startRequestTrace(ctx: GatewayContext, tracer: Tracer): RequestT
     parent,
   );
   if (!span.isRecording()) {
-    // No SDK, or not sampled: one traceparent for every attempt, nothing to end.
+    // Not sampled: the SDK's (non-recording) child span, else as without an SDK.
     const own = span.spanContext();
-    const spanContext = isSpanContextValid(own) ? own : newSpanContext(ctx.requestId);
-    const headers: Record<string, string> = { traceparent: formatTraceparent(spanContext) };
-    if (tracestate) headers.tracestate = tracestate;
-    const attempt: AttemptTrace = { headers, end: noop };
-    return { traceId: spanContext.traceId, attempt: () => attempt, end: noop, endAfter: (stream) => stream };
+    return propagated(
+      isSpanContextValid(own) ? own : (incoming ?? newSpanContext(ctx.requestId)),
+      tracestate,
+    );
   }
   span.setAttributes({
     'switchyard.request_id': ctx.requestId,
@@ -138,6 +163,29 @@ export function startRequestTrace(ctx: GatewayContext, tracer: Tracer): RequestT
   };
 }
 
+/** One traceparent for every attempt, nothing to end: a class, so no closures per request. */
+class PropagatedTrace implements RequestTrace {
+  private readonly only: AttemptTrace;
+  constructor(
+    readonly traceId: string,
+    headers: TraceHeaders,
+  ) {
+    this.only = { headers, end: noop };
+  }
+  attempt(): AttemptTrace {
+    return this.only;
+  }
+  end(): void {}
+  endAfter(stream: AsyncIterable<ChatCompletionChunk>): AsyncIterable<ChatCompletionChunk> {
+    return stream;
+  }
+}
+
+function propagated(spanContext: SpanContext, tracestate: string | undefined): RequestTrace {
+  const traceparent = formatTraceparent(spanContext);
+  return new PropagatedTrace(spanContext.traceId, tracestate ? { traceparent, tracestate } : { traceparent });
+}
+
 async function* endAfterStream(
   stream: AsyncIterable<ChatCompletionChunk>,
   end: (error?: unknown) => void,
@@ -159,9 +207,15 @@ function fail(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: failure.code });
 }
 
-/** A new trace: the id from the request id when it is one of ours (`req_<32 hex>`), else random. */
+/**
+ * A new trace, named after the request when the id is one of ours (`req_<32 random hex>`): its
+ * hex digits are the trace id and their second half the span id, so no randomness is drawn.
+ */
 function newSpanContext(requestId: string): SpanContext {
-  const hex = requestId.startsWith('req_') ? requestId.slice(4) : '';
-  const traceId = /^[0-9a-f]{32}$/.test(hex) && hex !== ZERO_TRACE ? hex : randomBytes(16).toString('hex');
-  return { traceId, spanId: randomBytes(8).toString('hex'), traceFlags: 0 };
+  if (requestId.length === 36 && requestId.startsWith('req_') && isHex(requestId, 4, 36)) {
+    const traceId = requestId.slice(4);
+    const spanId = requestId.slice(20);
+    if (traceId !== ZERO_TRACE && spanId !== ZERO_SPAN) return { traceId, spanId, traceFlags: 0 };
+  }
+  return { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex'), traceFlags: 0 };
 }

@@ -20,7 +20,9 @@ const TEAMS: Record<string, string> = { alice: 'research', bob: 'support' };
 export async function start(options: { port?: number; logger?: Logger } = {}) {
   const gateway = await createGateway(
     {
-      providers: { mock: { plugin: 'mock', models: { 'mock-small': { pricing: { input: 0.1, output: 0.4 } } } } },
+      providers: {
+        mock: { plugin: 'mock', models: { 'mock-small': { pricing: { input: 0.1, output: 0.4 } } } },
+      },
       auth: { required: true },
     },
     {

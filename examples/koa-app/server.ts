@@ -22,7 +22,9 @@ const USERS: Record<string, { team: string }> = { alice: { team: 'research' }, b
 export async function start(options: { port?: number; logger?: Logger } = {}) {
   const gateway = await createGateway(
     {
-      providers: { mock: { plugin: 'mock', models: { 'mock-small': { pricing: { input: 0.1, output: 0.4 } } } } },
+      providers: {
+        mock: { plugin: 'mock', models: { 'mock-small': { pricing: { input: 0.1, output: 0.4 } } } },
+      },
       // Without a session there is no caller: refuse rather than serve anonymously.
       auth: { required: true },
       budgets: { teams: { day: 5 } },

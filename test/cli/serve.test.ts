@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMockOpenAIUpstream, type MockOpenAIUpstream } from '../../core/testing/index.js';
 import { startCli, type CliProcess } from '../support/cli-process.js';
@@ -76,6 +76,65 @@ describe('switchyard serve (the real CLI)', () => {
     const ledger = readFileSync(join(dir, 'ledger.jsonl'), 'utf8').trim().split('\n');
     expect(ledger).to.have.length(1);
     expect(JSON.parse(ledger[0] as string)).to.include({ outcome: 'ok' });
+  });
+
+  it('on SIGHUP reloads the policy files and names the configuration sections that need a restart', async () => {
+    const dir = tempDir();
+    const policies = join(dir, 'policies');
+    mkdirSync(policies);
+    const rule = (name: string) =>
+      writeFileSync(
+        join(policies, 'p.yaml'),
+        `version: 1\nrules:\n  - { name: ${name}, route: { candidates: [up/test-model] } }\n`,
+      );
+    rule('before');
+    const file = writeConfig(upstream, dir);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\npolicies: [policies]\n`);
+    cli = startCli(['serve', '--config', file, '--port', '0']);
+    const url = await listening(cli);
+    upstream.setDefault({});
+    const ruleOf = async () =>
+      (
+        await fetch(`${url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'test-model', messages: [{ role: 'user', content: 'hi' }] }),
+        })
+      ).headers.get('x-switchyard-rule');
+    expect(await ruleOf()).to.equal('before');
+    rule('after');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}aliases: { fast: [up/test-model] }\n`);
+    cli.child.kill('SIGHUP');
+    await cli.waitForLine((l) => l.msg === 'reload: policies reloaded');
+    expect(cli.lines.find((l) => Array.isArray(l.sections))?.sections).to.deep.equal(['aliases']);
+    expect(await ruleOf()).to.equal('after');
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).to.include('switchyard_config_reloads_total{kind="policy",result="success"} 1');
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).to.equal(0);
+  });
+
+  it('answers --help at the top, for serve and for a nested command, and exits 0', async () => {
+    // One process per command costs about two seconds; the top-level help lists every command.
+    const commands = [[], ['serve'], ['keys', 'create']];
+    const runs = await Promise.all(
+      commands.map(async (command) => {
+        const run = startCli([...command, '--help']);
+        const code = await run.exited;
+        return { command: command.join(' '), code, usage: run.lines.map((l) => l.raw).join('\n') };
+      }),
+    );
+    for (const { command, code, usage } of runs) {
+      expect(code, command).to.equal(0);
+      expect(usage, command).to.match(/^Usage: switchyard/);
+    }
+    const [top, serve, create] = runs.map((r) => r.usage);
+    for (const command of ['serve', 'validate', 'explain', 'test', 'keys', 'usage']) {
+      expect(top).to.match(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+    for (const flag of ['--config', '--port', '--host', '--log-level', '--pretty'])
+      expect(serve).to.include(flag);
+    expect(create).to.include('Usage: switchyard keys create');
   });
 
   it('exits 2 on an invalid configuration', async () => {

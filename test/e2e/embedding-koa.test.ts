@@ -67,7 +67,11 @@ describe('gateway.koa() in a host Koa app', () => {
       after(() => app.close());
 
       it('serves the OpenAI SDK under /llm, JSON and streams', async () => {
-        const client = new OpenAI({ baseURL: `${app.url}/llm/v1`, apiKey: 'sy-koa-key-1234567890', maxRetries: 0 });
+        const client = new OpenAI({
+          baseURL: `${app.url}/llm/v1`,
+          apiKey: 'sy-koa-key-1234567890',
+          maxRetries: 0,
+        });
         const completion = await client.chat.completions.create({
           model: 'mock-small',
           messages: [{ role: 'user', content: 'hello koa' }],
@@ -117,7 +121,8 @@ describe('gateway.koa() in a host Koa app', () => {
           });
         expect((await post({})).status).to.equal(401);
         const callers: (string | undefined)[] = [];
-        const listener = (event: { caller: { team?: string } | undefined }) => callers.push(event.caller?.team);
+        const listener = (event: { caller: { team?: string } | undefined }) =>
+          callers.push(event.caller?.team);
         gateway.on('response', listener);
         try {
           expect((await post({ 'x-session': 'alice' })).status).to.equal(200);

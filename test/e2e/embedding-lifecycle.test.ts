@@ -4,7 +4,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { createGateway, createSilentLogger, SwitchyardError, type Caller, type GatewayConfig } from '../../index.js';
+import {
+  createGateway,
+  createSilentLogger,
+  SwitchyardError,
+  type Caller,
+  type GatewayConfig,
+} from '../../index.js';
 import { serve } from '../support/embedding.js';
 
 const red: Caller = { id: 'alice', team: 'red', labels: {} };
@@ -26,7 +32,9 @@ describe('embedded gateway lifecycle', () => {
       const heard: string[] = [];
       a.on('response', () => heard.push('a'));
       await a.chat({ model: 'mock-small', messages }, { caller: red });
-      const limited = await a.chat({ model: 'mock-small', messages }, { caller: red }).catch((e: unknown) => e);
+      const limited = await a
+        .chat({ model: 'mock-small', messages }, { caller: red })
+        .catch((e: unknown) => e);
       expect(SwitchyardError.isInstance(limited) && limited.code).to.equal('SY_ERR_RATE_LIMITED');
       // b has its own store: alice's first request there is her first.
       await b.chat({ model: 'mock-small', messages }, { caller: red });
@@ -57,7 +65,9 @@ describe('embedded gateway lifecycle', () => {
       );
       const stream = await gateway.chat({ model: 'mock-small', stream: true, messages }, { caller: red });
       const closing = gateway.close();
-      const refused = await gateway.chat({ model: 'mock-small', messages }, { caller: red }).catch((e: unknown) => e);
+      const refused = await gateway
+        .chat({ model: 'mock-small', messages }, { caller: red })
+        .catch((e: unknown) => e);
       expect(SwitchyardError.isInstance(refused) && refused.code).to.equal('SY_ERR_GATEWAY_SHUTTING_DOWN');
       let text = '';
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';

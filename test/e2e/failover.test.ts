@@ -34,7 +34,8 @@ describe('failover', () => {
     ['500', { status: 500 }],
     ['503', { status: 503 }],
     ['a connection reset', { reset: true }],
-    ['a first byte slower than the timeout', { delayFirstByteMs: 1_000 }],
+    // Far beyond the 300 ms timeout: undici checks its timeouts on a coarse (~1 s) tick.
+    ['a first byte slower than the timeout', { delayFirstByteMs: 5_000 }],
   ];
 
   for (const [name, behaviour] of retryable) {

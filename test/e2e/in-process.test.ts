@@ -87,7 +87,10 @@ describe('gateway.chat() in-process', () => {
   it('cancels the upstream call when the caller’s signal aborts', async () => {
     upstream.enqueue({ delayFirstByteMs: 3_000 });
     const controller = new AbortController();
-    const pending = gateway.chat({ model: 'test-model', messages }, { caller: alice, signal: controller.signal });
+    const pending = gateway.chat(
+      { model: 'test-model', messages },
+      { caller: alice, signal: controller.signal },
+    );
     setTimeout(() => controller.abort(), 100);
     const error = await rejection(pending);
     expect(error.code).to.equal('SY_ERR_CLIENT_CLOSED');
@@ -132,7 +135,9 @@ describe('gateway.chat() in-process', () => {
   });
 
   it('router.chat maps maxPrice onto provider.max_price', async () => {
-    expect(toChatRequest({ model: 'm', messages, maxPrice: { prompt: 1 }, provider: { sort: 'price' } })).to.deep.equal({
+    expect(
+      toChatRequest({ model: 'm', messages, maxPrice: { prompt: 1 }, provider: { sort: 'price' } }),
+    ).to.deep.equal({
       model: 'm',
       messages,
       provider: { sort: 'price', max_price: { prompt: 1 } },
@@ -141,7 +146,12 @@ describe('gateway.chat() in-process', () => {
     const error = await rejection(router.chat({ model: 'test-model', maxPrice: { prompt: 0.01 }, messages }));
     expect(error.status).to.be.within(400, 599);
     expect(upstream.calls).to.equal(0);
-    const cheap = await router.chat({ model: 'test-model', fallback: ['mock-small'], maxPrice: { prompt: 0.5 }, messages });
+    const cheap = await router.chat({
+      model: 'test-model',
+      fallback: ['mock-small'],
+      maxPrice: { prompt: 0.5 },
+      messages,
+    });
     expect(cheap.choices[0]?.message.content).to.include('hello in-process');
   });
 });

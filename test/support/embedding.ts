@@ -26,7 +26,9 @@ export async function serve(handler: (req: IncomingMessage, res: ServerResponse)
 }
 
 /** Resolves with the first upstream request that saw its client go away (fails after ~2 s). */
-export async function upstreamAbortSeen(requests: readonly MockUpstreamRequest[]): Promise<MockUpstreamRequest> {
+export async function upstreamAbortSeen(
+  requests: readonly MockUpstreamRequest[],
+): Promise<MockUpstreamRequest> {
   for (let i = 0; i < 200; i++) {
     const seen = requests.find((r) => r.aborted);
     if (seen) return seen;

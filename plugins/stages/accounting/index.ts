@@ -1,9 +1,10 @@
 /**
  * Accounting, the outermost stage: it sees every request leave, answered, failed or cut. It
- * prices the usage (estimating and marking token counts a provider did not report), measures
- * time to first token and total latency, applies the chargeback markup, adds `usage.cost` and the
- * `x-switchyard-*` headers, hides the usage chunk from a streaming client that did not ask for it,
- * writes one log line and one audit-ledger record per request.
+ * prices the usage (tokens a provider did not report are counted with a tokenizer and marked
+ * estimated, and an answer without usage gets that count), measures time to first token and
+ * total latency, applies the chargeback markup, adds `usage.cost` and the `x-switchyard-*`
+ * headers, hides the usage chunk from a streaming client that did not ask for it, writes one log
+ * line and one audit-ledger record per request.
  */
 import {
   answerUsage,
@@ -15,6 +16,7 @@ import {
   type ChatContext,
   type GatewayContext,
   type GatewayServices,
+  type Usage,
   type UsageRecord,
 } from '../../../core/index.js';
 
@@ -54,8 +56,12 @@ export const accountingStage = defineStage<Record<string, never>>({
       }
       const usage = answerUsage(ctx.request, ctx.response, ctx.served?.pricing);
       ctx.usage = usage && complete(ctx, services, usage, markup, services.now() - ctx.startedAt);
-      const reported = ctx.response?.usage;
-      if (reported && ctx.usage) decorate(reported as unknown as Record<string, unknown>, ctx.usage);
+      if (ctx.response && ctx.usage) {
+        // An answer without usage gets the gateway's count (marked estimated).
+        const answer = ctx.response as { usage?: Record<string, unknown> | null };
+        answer.usage ??= wireUsage(ctx.usage, ctx.operation === 'chat');
+        decorate(answer.usage, ctx.usage);
+      }
       if (ctx.usage) usageHeaders(ctx.usage, ctx.responseHeaders);
       finish(ctx, services, 'ok', keepContent);
     };
@@ -93,6 +99,14 @@ function complete(
   return record;
 }
 
+/** An OpenAI `usage` object for an answer that came without one. */
+function wireUsage(usage: UsageRecord, chat: boolean): Record<string, unknown> {
+  const total = usage.promptTokens + usage.completionTokens;
+  return chat
+    ? { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: total }
+    : { prompt_tokens: usage.promptTokens, total_tokens: total };
+}
+
 /** The Switchyard fields added to the OpenAI `usage` object the client receives. */
 function decorate(target: Record<string, unknown>, usage: UsageRecord): void {
   target.cost = usage.costUsd;
@@ -123,15 +137,17 @@ async function* meter(
   keepContent: boolean,
 ): AsyncGenerator<ChatCompletionChunk> {
   const clientWantsUsage = ctx.request.stream_options?.include_usage === true;
-  const metered = new StreamMeter(services.now, keepContent);
+  const metered = new StreamMeter(services.now);
   let outcome: Outcome = 'closed';
   const usageNow = () => {
     const ttft = metered.firstOutputAt === undefined ? undefined : metered.firstOutputAt - ctx.startedAt;
     return complete(ctx, services, metered.usage(ctx.request, ctx.served?.pricing), markup, ttft);
   };
+  let last: ChatCompletionChunk | undefined;
   try {
     for await (const chunk of stream) {
       metered.observe(chunk);
+      last = chunk;
       if (chunk.usage) {
         ctx.usage = usageNow();
         decorate(chunk.usage as unknown as Record<string, unknown>, ctx.usage);
@@ -141,6 +157,14 @@ async function* meter(
         }
       }
       yield chunk;
+    }
+    // The client asked for a usage chunk the provider did not send: the gateway's count (estimated).
+    if (clientWantsUsage && last && metered.reported == null && metered.hadOutput) {
+      ctx.usage = usageNow();
+      const usage = wireUsage(ctx.usage, true);
+      decorate(usage, ctx.usage);
+      const { id, created, model } = last;
+      yield { id, object: 'chat.completion.chunk', created, model, choices: [], usage: usage as Usage };
     }
     outcome = 'ok';
   } catch (error) {

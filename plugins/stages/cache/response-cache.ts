@@ -71,7 +71,7 @@ export class ResponseCache {
     ) {
       return this.mark(ctx, 'bypass');
     }
-    const shared = (policy as { shared?: boolean } | undefined)?.shared ?? this.settings.shared;
+    const shared = policy?.shared ?? this.settings.shared;
     const key = entryKey(cacheNamespace(ctx.caller, shared), requestDigest(ctx.request, refs));
     return { key, controls, ttlMs: ttlSeconds * 1000 };
   }
@@ -187,6 +187,10 @@ export class ResponseCache {
     const served = ctx.served;
     if (!served || ttlMs <= 0 || ctx.state.doNotCache !== undefined || ctx.state.zeroRetention) return;
     if (answer.choices.length === 0 || answer.choices.some((choice) => choice.finish_reason === null)) return;
+    // Output guardrails check answers only after this stage returns: ask them first, so an
+    // answer they would deny or redact is never stored.
+    const gate = ctx.state.answerGate;
+    if (gate && !(await gate(answer))) return;
     const response: ChatCompletion = { ...answer };
     const usage = providerUsage(answer.usage);
     if (usage) response.usage = usage;

@@ -5,7 +5,7 @@
 import {
   commitStream,
   defineStage,
-  observedAttempt,
+  observeAttempt,
   runWithFailover,
   startRequestTrace,
   switchyardTracer,
@@ -87,16 +87,22 @@ async function dispatchChat(
 ): Promise<void> {
   const { value, candidate } = await runWithFailover({
     ...failoverInput(ctx, services),
-    call: (candidate, signal) =>
-      observedAttempt(ctx, traced, candidate, signal, async (headers) => {
+    call: async (candidate, signal) => {
+      const attempt = observeAttempt(ctx, traced, candidate);
+      try {
         const result = await providerFor(services, candidate).chat(ctx.request, {
           signal,
           upstreamModel: candidate.entry.upstreamModel,
-          headers,
+          headers: attempt.headers,
           ...byok(ctx, candidate),
         });
+        attempt.succeeded();
         return result.response;
-      }),
+      } catch (error) {
+        attempt.failed(error, signal);
+        throw error;
+      }
+    },
   });
   ctx.response = value;
   ctx.served = candidate.entry;
@@ -115,16 +121,23 @@ async function dispatchStream(
   };
   const { value, candidate } = await runWithFailover({
     ...failoverInput(ctx, services),
-    call: (candidate, signal) =>
-      observedAttempt(ctx, traced, candidate, signal, async (headers) => {
+    call: async (candidate, signal) => {
+      const attempt = observeAttempt(ctx, traced, candidate);
+      try {
         const result = await providerFor(services, candidate).chatStream(upstreamRequest, {
           signal,
           upstreamModel: candidate.entry.upstreamModel,
-          headers,
+          headers: attempt.headers,
           ...byok(ctx, candidate),
         });
-        return commitStream(result.chunks, candidate.entry.provider);
-      }),
+        const committed = await commitStream(result.chunks, candidate.entry.provider);
+        attempt.succeeded();
+        return committed;
+      } catch (error) {
+        attempt.failed(error, signal);
+        throw error;
+      }
+    },
   });
   ctx.stream = value;
   ctx.served = candidate.entry;
@@ -137,23 +150,30 @@ async function dispatchEmbeddings(
 ): Promise<void> {
   const { value, candidate } = await runWithFailover({
     ...failoverInput(ctx, services),
-    call: (candidate, signal) =>
-      observedAttempt(ctx, traced, candidate, signal, async (headers) => {
-        const provider = providerFor(services, candidate);
-        if (!provider.embeddings) {
-          throw new SwitchyardError(
-            'SY_ERR_MODEL_UNSUPPORTED_OPERATION',
-            `Provider ${candidate.entry.provider} does not serve embeddings.`,
-            { param: 'model' },
-          );
-        }
-        return provider.embeddings(ctx.request, {
+    call: async (candidate, signal) => {
+      const provider = providerFor(services, candidate);
+      if (!provider.embeddings) {
+        throw new SwitchyardError(
+          'SY_ERR_MODEL_UNSUPPORTED_OPERATION',
+          `Provider ${candidate.entry.provider} does not serve embeddings.`,
+          { param: 'model' },
+        );
+      }
+      const attempt = observeAttempt(ctx, traced, candidate);
+      try {
+        const response = await provider.embeddings(ctx.request, {
           signal,
           upstreamModel: candidate.entry.upstreamModel,
-          headers,
+          headers: attempt.headers,
           ...byok(ctx, candidate),
         });
-      }),
+        attempt.succeeded();
+        return response;
+      } catch (error) {
+        attempt.failed(error, signal);
+        throw error;
+      }
+    },
   });
   ctx.response = value;
   ctx.served = candidate.entry;

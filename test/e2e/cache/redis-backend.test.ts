@@ -72,8 +72,9 @@ describe('cache stage: store backend on Redis, several instances', () => {
         processes.map((p) => p.url),
         'stampede over two processes',
       );
+      const failed = answers.find((a) => a.status !== 200);
+      expect(failed, JSON.stringify(failed?.body)).to.equal(undefined);
       expect(upstream.calls).to.equal(1);
-      expect(answers.map((a) => a.status)).to.deep.equal(Array(100).fill(200));
       expect(new Set(answers.map(content))).to.deep.equal(new Set(['One call, two processes.']));
     } finally {
       await Promise.all(processes.map((p) => p.stop()));

@@ -53,7 +53,11 @@ describe('cache stage: provider-sticky routing', () => {
     ];
     h.upstreams[0]?.enqueue({ status: 500 });
     expect(await served(h, { messages: opening }, {})).to.equal('p1');
-    const followUp = [...opening, { role: 'assistant', content: 'Sure.' }, { role: 'user', content: 'More.' }];
+    const followUp = [
+      ...opening,
+      { role: 'assistant', content: 'Sure.' },
+      { role: 'user', content: 'More.' },
+    ];
     expect(await served(h, { messages: followUp }, {})).to.equal('p1');
     expect(await served(h, { messages: [{ role: 'user', content: 'Other talk.' }] }, {})).to.equal('p0');
   });
