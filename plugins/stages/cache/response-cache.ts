@@ -142,6 +142,7 @@ export class ResponseCache {
 
   private mark(ctx: ChatContext, outcome: Outcome): undefined {
     ctx.responseHeaders['x-switchyard-cache'] = outcome;
+    if (outcome !== 'bypass') ctx.services.metrics?.cacheLookup(outcome);
     return undefined;
   }
 

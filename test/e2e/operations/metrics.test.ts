@@ -107,6 +107,31 @@ describe('GET /metrics', () => {
     }
   });
 
+  it('counts response cache lookups reported by the cache stage', async () => {
+    const cached = await startHarness({ configure: (config) => ({ ...config, cache: {} }) });
+    try {
+      const body = JSON.stringify({
+        model: 'test-model',
+        temperature: 0,
+        messages: [{ role: 'user', content: 'cache me' }],
+      });
+      for (let i = 0; i < 2; i++) {
+        const response = await fetch(`${cached.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        expect(response.headers.get('x-switchyard-cache')).to.equal(i === 0 ? 'miss' : 'hit');
+        await response.arrayBuffer();
+      }
+      const samples = await scrape(cached.url);
+      expect(metricValue(samples, 'switchyard_cache_lookups_total', { result: 'miss' })).to.equal(1);
+      expect(metricValue(samples, 'switchyard_cache_lookups_total', { result: 'hit' })).to.equal(1);
+    } finally {
+      await cached.close();
+    }
+  });
+
   it('answers 404 when metrics are switched off', async () => {
     const off = await startHarness({ configure: (config) => ({ ...config, metrics: { enabled: false } }) });
     try {
