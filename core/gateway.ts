@@ -11,21 +11,22 @@ import { createCatalog, type Catalog } from './catalog.js';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import type { GatewayConfig } from './config/types.js';
 import { validateGatewayConfig } from './config/validate.js';
+import { buildGeneration, type Generation, type Lasting } from './generation.js';
 import { SwitchyardError } from './errors/switchyard-error.js';
 import { errorResponder, sendError } from './http/error-response.js';
-import { createHandlers } from './http/handlers.js';
+import type { createHandlers } from './http/handlers.js';
 import { InflightTracker } from './http/inflight.js';
 import { koaCall } from './http/http-call.js';
 import { passHostErrors } from './http/koa-mount.js';
 import { createNodeHandler, createRouter } from './http/router.js';
 import { createLogger, type Logger } from './logger.js';
-import { GatewayEvents, observeRouting, type GatewayEventSource } from './events.js';
+import { GatewayEvents, type GatewayEventSource } from './events.js';
 import { createInProcessChat, type InProcessChat } from './in-process.js';
 import { createGatewayMetrics } from './metrics/index.js';
 import { createProviderHealth } from './health/provider-health.js';
-import { buildPipeline, type AnyStageFactory } from './pipeline.js';
-import { createProvider, loadProviderPlugin, type AnyProviderPlugin } from './plugins.js';
-import type { Capability, Provider } from './provider.js';
+import type { AnyStageFactory } from './pipeline.js';
+import type { AnyProviderPlugin } from './plugins.js';
+import type { Provider } from './provider.js';
 import type { GatewayServices, IdentifyHook } from './services.js';
 import { createAccountingServices, type AccountingOptions } from './accounting-services.js';
 
@@ -68,40 +69,44 @@ export interface Gateway extends GatewayEventSource {
   readonly chat: InProcessChat;
   /** Starts a server on the configured (or given) port and host. */
   listen(port?: number, host?: string): Promise<ListenResult>;
+  /**
+   * Swaps in a new configuration atomically: providers, models, aliases, failover, pipeline,
+   * policies, guardrails, limits and budgets. Requests already running finish on the old one;
+   * providers whose plugin and options did not change are kept. An invalid configuration throws
+   * and changes nothing. The store, keys, ledger, metrics and circuit breakers carry over
+   * (changing `store`, `ledger` or `metrics` needs a restart).
+   */
+  reload(config: GatewayConfig): Promise<void>;
   /** Stops taking requests, lets in-flight requests and streams finish (up to the grace period), releases providers. */
   close(): Promise<void>;
 }
 
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   validateGatewayConfig(config);
-  const resolved = resolveConfig(config, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  // Resolved once here for what lives as long as the gateway (store, ledger, metrics, breakers).
+  const first = resolveConfig(config, env);
   const logger = options.logger ?? createLogger(config.logging);
   const now = options.now ?? Date.now;
 
-  const registered = new Map<string, AnyProviderPlugin>();
-  for (const plugin of options.providerPlugins ?? []) registered.set(plugin.name, plugin);
-  const providers = new Map<string, Provider>();
-  const capabilities = new Map<string, readonly Capability[]>();
-  const resolveFrom = `${options.resolveFrom ?? process.cwd()}/`;
-  for (const [id, providerConfig] of resolved.providers) {
-    const plugin = await loadProviderPlugin(providerConfig.plugin, registered, resolveFrom);
-    const provider = createProvider(id, providerConfig, plugin, {
-      logger: logger.child({ provider: id }),
-      now,
-    });
-    providers.set(id, provider);
-    capabilities.set(id, provider.capabilities);
-  }
-  for (const [id, reason] of resolved.disabledProviders)
-    logger.info({ provider: id, reason }, 'provider disabled');
+  const providerPlugins = new Map<string, AnyProviderPlugin>();
+  for (const plugin of options.providerPlugins ?? []) providerPlugins.set(plugin.name, plugin);
+  const stageFactories = new Map<string, AnyStageFactory>();
+  for (const stage of options.stages ?? []) stageFactories.set(stage.name, stage);
 
-  const catalog = createCatalog(
-    { providers: Object.fromEntries(resolved.providers), aliases: resolved.aliases },
-    new Set(providers.keys()),
-    capabilities,
+  const accounting = createAccountingServices(first, options, logger, now);
+  const inflight = new InflightTracker();
+  const events = new GatewayEvents((err, event) => logger.error({ err, event }, 'event listener failed'));
+  // Metrics bound their model labels to the catalog of the first configuration (a model added
+  // by a reload is counted as `other` until a restart); capabilities do not matter to them.
+  const metrics = createGatewayMetrics(
+    first,
+    createCatalog(
+      { providers: Object.fromEntries(first.providers), aliases: first.aliases },
+      new Set(first.providers.keys()),
+      new Map(),
+    ),
   );
-  const accounting = createAccountingServices(resolved, options, logger, now);
-  const metrics = createGatewayMetrics(resolved, catalog);
   const health = createProviderHealth({
     config: config.routing?.circuitBreaker,
     now,
@@ -109,29 +114,37 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     onChange: (ref, to) => metrics.circuitChanged(ref, to),
   });
   metrics.sources.circuits = () => health.states();
-  const services: GatewayServices = {
-    config: resolved,
-    catalog,
-    providers,
+  metrics.sources.inflight = () => inflight.size;
+  const lasting: Lasting = {
     logger,
     now,
-    store: accounting.store,
-    keys: accounting.keys,
-    ledger: accounting.ledger,
-    identify: options.identify,
-    metrics,
-    health,
+    env,
+    resolveFrom: `${options.resolveFrom ?? process.cwd()}/`,
+    providerPlugins,
+    stageFactories,
+    inflight,
+    events,
+    shared: {
+      logger,
+      now,
+      store: accounting.store,
+      keys: accounting.keys,
+      ledger: accounting.ledger,
+      identify: options.identify,
+      metrics,
+      health,
+    },
   };
+  let current: Generation;
+  try {
+    current = await buildGeneration(config, lasting);
+  } catch (error) {
+    await accounting.close();
+    throw error;
+  }
 
-  const stageFactories = new Map<string, AnyStageFactory>();
-  for (const stage of options.stages ?? []) stageFactories.set(stage.name, stage);
-  const events = new GatewayEvents((err, event) => logger.error({ err, event }, 'event listener failed'));
-  observeRouting(stageFactories, events);
-  const chain = buildPipeline(resolved.pipeline, stageFactories, services);
-
-  const inflight = new InflightTracker();
-  metrics.sources.inflight = () => inflight.size;
-  const handlers = createHandlers({ services, chain, inflight, events });
+  // Routes, Koa and in-process calls all reach the generation of the moment through this facade.
+  const handlers = facade(() => current.handlers);
   const errors = errorResponder(logger);
 
   function koa(mount: { prefix?: string } = {}): Koa.Middleware {
@@ -160,14 +173,42 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const handler = createNodeHandler(handlers, logger, app.callback());
 
   const servers = new Set<Server>();
+  const retiring = new Set<Promise<void>>();
   let closed: Promise<void> | undefined;
+  let reloading: Promise<void> = Promise.resolve();
 
-  const chat = createInProcessChat(() => ({ services, chain, inflight, events }));
+  const chat = createInProcessChat(() => ({
+    services: current.services,
+    chain: current.chain,
+    inflight,
+    events,
+  }));
+
+  /** Retires a replaced generation once its requests had the grace period. */
+  function retireLater(old: Generation, keep: ReadonlySet<Provider>): void {
+    const done = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void old.retire(keep).finally(resolve), first.server.shutdownGraceMs);
+      timer.unref();
+      closing.push(() => {
+        clearTimeout(timer);
+        return old.retire(keep).finally(resolve);
+      });
+    });
+    retiring.add(done);
+    void done.finally(() => retiring.delete(done));
+  }
+  const closing: (() => Promise<void>)[] = [];
 
   const gateway: Gateway = {
-    config: resolved,
-    catalog,
-    services,
+    get config() {
+      return current.resolved;
+    },
+    get catalog() {
+      return current.services.catalog;
+    },
+    get services() {
+      return current.services;
+    },
     koa,
     handler,
     express: () => handler,
@@ -184,7 +225,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       events.off(event, listener);
       return gateway;
     },
-    async listen(port = resolved.server.port, host = resolved.server.host) {
+    async listen(port = current.resolved.server.port, host = current.resolved.server.host) {
       const server = createServer(handler);
       // Idle keep-alive sockets must not hold close() open.
       server.keepAliveTimeout = 5_000;
@@ -200,20 +241,50 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return { server, port: address.port, url: `http://${shownHost}:${address.port}` };
     },
+    reload(next) {
+      // Reloads run one after another; each builds on the generation before it.
+      const run = reloading.then(async () => {
+        if (closed) throw new SwitchyardError('SY_ERR_GATEWAY_SHUTTING_DOWN', 'The gateway is closed.');
+        const old = current;
+        const built = await buildGeneration(next, lasting, {
+          resolved: old.resolved,
+          providers: old.services.providers,
+        });
+        current = built;
+        retireLater(old, new Set(built.services.providers.values()));
+        logger.info({ providers: [...built.services.providers.keys()] }, 'configuration reloaded');
+      });
+      reloading = run.catch(() => undefined);
+      return run;
+    },
     close() {
       closed ??= (async () => {
         const stopped = [...servers].map(
           (server) => new Promise<void>((resolve) => server.close(() => resolve())),
         );
         for (const server of servers) server.closeIdleConnections();
-        await inflight.drain(resolved.server.shutdownGraceMs);
+        await inflight.drain(current.resolved.server.shutdownGraceMs);
         for (const server of servers) server.closeAllConnections();
         await Promise.all(stopped);
-        await Promise.all([...providers.values()].map((provider) => provider.close?.()));
+        await Promise.allSettled(closing.splice(0).map((retire) => retire()));
+        await current.retire(new Set());
         await accounting.close();
       })();
       return closed;
     },
   };
   return gateway;
+}
+
+type Handlers = ReturnType<typeof createHandlers>;
+
+/** An object with the handlers' methods, each calling the current generation's. */
+function facade(current: () => Handlers): Handlers {
+  const methods = Object.keys(current()) as (keyof Handlers)[];
+  const out = {} as Record<keyof Handlers, Handlers[keyof Handlers]>;
+  for (const name of methods) {
+    out[name] = ((call: Parameters<Handlers[typeof name]>[0]) =>
+      current()[name](call)) as Handlers[typeof name];
+  }
+  return out as Handlers;
 }

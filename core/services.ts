@@ -36,4 +36,9 @@ export interface GatewayServices {
   readonly metrics?: GatewayMetricsService;
   /** Circuit breakers per provider+model, fed by the route stage, read by the policy stage. */
   readonly health?: ProviderHealth;
+  /**
+   * Registers cleanup for something a stage made at boot (a file watcher, a timer). It runs when
+   * this configuration is retired — after a reload's grace period, or at gateway.close().
+   */
+  readonly onRetire?: (cleanup: () => void | Promise<void>) => void;
 }

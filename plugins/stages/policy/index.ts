@@ -41,6 +41,8 @@ export const policyStage = defineStage<Record<string, never>>({
       onReload: (loaded) => services.metrics?.reload('policy', loaded.policy ? 'success' : 'failure'),
     });
     engines.set(services, engine);
+    // File watchers end with this configuration (a reload, or gateway.close()).
+    services.onRetire?.(() => engine.close());
     const explainAllowed = config.policies?.explain ?? true;
     // Candidates whose circuit breaker is open leave the plan (docs/operations.md#circuit-breakers).
     const circuit = services.health?.enabled ? services.health.circuit : undefined;
