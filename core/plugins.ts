@@ -13,7 +13,8 @@ import type { ProviderConfig } from './config/types.js';
 
 export type AnyProviderPlugin = ProviderPlugin<never>;
 
-export function isProviderPlugin(value: unknown): value is AnyProviderPlugin {
+/** What every kind of plugin has: a name, the contract version, an options schema, a factory. */
+export function hasPluginShape(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const plugin = value as Record<string, unknown>;
   return (
@@ -22,6 +23,10 @@ export function isProviderPlugin(value: unknown): value is AnyProviderPlugin {
     typeof plugin.create === 'function' &&
     typeof plugin.optionsSchema === 'object'
   );
+}
+
+export function isProviderPlugin(value: unknown): value is AnyProviderPlugin {
+  return hasPluginShape(value);
 }
 
 /** Finds a plugin by name: registered first, then `import(name)` resolved from `resolveFrom`. */

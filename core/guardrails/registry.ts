@@ -7,19 +7,11 @@
  */
 import { createRequire } from 'node:module';
 import { SwitchyardError } from '../errors/switchyard-error.js';
+import { hasPluginShape } from '../plugins.js';
 import { GUARDRAIL_API_VERSION, type AnyGuardrailPlugin } from './types.js';
 
 export function isGuardrailPlugin(value: unknown): value is AnyGuardrailPlugin {
-  if (typeof value !== 'object' || value === null) return false;
-  const plugin = value as Record<string, unknown>;
-  return (
-    typeof plugin.name === 'string' &&
-    typeof plugin.apiVersion === 'number' &&
-    typeof plugin.create === 'function' &&
-    typeof plugin.optionsSchema === 'object' &&
-    Array.isArray(plugin.phases) &&
-    Array.isArray(plugin.actions)
-  );
+  return hasPluginShape(value) && Array.isArray(value.phases) && Array.isArray(value.actions);
 }
 
 /** The npm package a guardrail name refers to. */

@@ -10,6 +10,7 @@ import {
   startRequestTrace,
   switchyardTracer,
   SwitchyardError,
+  type CallOptions,
   type ChatCompletionRequest,
   type ChatContext,
   type EmbeddingsContext,
@@ -67,17 +68,46 @@ function byok(ctx: GatewayContext, candidate: Candidate): { credentials?: { apiK
   return credentials ? { credentials } : {};
 }
 
-function failoverInput(ctx: ChatContext | EmbeddingsContext, services: GatewayServices) {
-  const candidates = ctx.plan?.candidates ?? [];
-  return {
-    candidates,
+/**
+ * Runs the plan with failover: `call` makes one attempt through a provider; every attempt is
+ * observed (trace span, breaker, metrics) and gets the trace headers and the caller's own key
+ * for that provider only.
+ */
+async function dispatch<T>(
+  ctx: ChatContext | EmbeddingsContext,
+  services: GatewayServices,
+  traced: RequestTrace,
+  call: (provider: Provider, options: CallOptions, candidate: Candidate) => Promise<T>,
+): Promise<T> {
+  const { value, candidate } = await runWithFailover({
+    candidates: ctx.plan?.candidates ?? [],
     policy: services.config.failover,
     signal: ctx.signal,
     abortRequest: ctx.abortRequest,
     startedAt: ctx.startedAt,
     now: services.now,
     attempts: ctx.attempts,
-  };
+    call: async (candidate, signal) => {
+      const provider = providerFor(services, candidate);
+      const attempt = observeAttempt(ctx, traced, candidate);
+      try {
+        const options: CallOptions = {
+          signal,
+          upstreamModel: candidate.entry.upstreamModel,
+          headers: attempt.headers,
+          ...byok(ctx, candidate),
+        };
+        const result = await call(provider, options, candidate);
+        attempt.succeeded();
+        return result;
+      } catch (error) {
+        attempt.failed(error, signal);
+        throw error;
+      }
+    },
+  });
+  ctx.served = candidate.entry;
+  return value;
 }
 
 async function dispatchChat(
@@ -85,27 +115,12 @@ async function dispatchChat(
   services: GatewayServices,
   traced: RequestTrace,
 ): Promise<void> {
-  const { value, candidate } = await runWithFailover({
-    ...failoverInput(ctx, services),
-    call: async (candidate, signal) => {
-      const attempt = observeAttempt(ctx, traced, candidate);
-      try {
-        const result = await providerFor(services, candidate).chat(ctx.request, {
-          signal,
-          upstreamModel: candidate.entry.upstreamModel,
-          headers: attempt.headers,
-          ...byok(ctx, candidate),
-        });
-        attempt.succeeded();
-        return result.response;
-      } catch (error) {
-        attempt.failed(error, signal);
-        throw error;
-      }
-    },
-  });
-  ctx.response = value;
-  ctx.served = candidate.entry;
+  ctx.response = await dispatch(
+    ctx,
+    services,
+    traced,
+    async (provider, options) => (await provider.chat(ctx.request, options)).response,
+  );
 }
 
 async function dispatchStream(
@@ -119,28 +134,11 @@ async function dispatchStream(
     ...ctx.request,
     stream_options: { ...ctx.request.stream_options, include_usage: true },
   };
-  const { value, candidate } = await runWithFailover({
-    ...failoverInput(ctx, services),
-    call: async (candidate, signal) => {
-      const attempt = observeAttempt(ctx, traced, candidate);
-      try {
-        const result = await providerFor(services, candidate).chatStream(upstreamRequest, {
-          signal,
-          upstreamModel: candidate.entry.upstreamModel,
-          headers: attempt.headers,
-          ...byok(ctx, candidate),
-        });
-        const committed = await commitStream(result.chunks, candidate.entry.provider);
-        attempt.succeeded();
-        return committed;
-      } catch (error) {
-        attempt.failed(error, signal);
-        throw error;
-      }
-    },
+  ctx.stream = await dispatch(ctx, services, traced, async (provider, options, candidate) => {
+    const result = await provider.chatStream(upstreamRequest, options);
+    // Failover stays possible until the upstream produced output (core/dispatch/commit-stream.ts).
+    return commitStream(result.chunks, candidate.entry.provider);
   });
-  ctx.stream = value;
-  ctx.served = candidate.entry;
 }
 
 async function dispatchEmbeddings(
@@ -148,33 +146,14 @@ async function dispatchEmbeddings(
   services: GatewayServices,
   traced: RequestTrace,
 ): Promise<void> {
-  const { value, candidate } = await runWithFailover({
-    ...failoverInput(ctx, services),
-    call: async (candidate, signal) => {
-      const provider = providerFor(services, candidate);
-      if (!provider.embeddings) {
-        throw new SwitchyardError(
-          'SY_ERR_MODEL_UNSUPPORTED_OPERATION',
-          `Provider ${candidate.entry.provider} does not serve embeddings.`,
-          { param: 'model' },
-        );
-      }
-      const attempt = observeAttempt(ctx, traced, candidate);
-      try {
-        const response = await provider.embeddings(ctx.request, {
-          signal,
-          upstreamModel: candidate.entry.upstreamModel,
-          headers: attempt.headers,
-          ...byok(ctx, candidate),
-        });
-        attempt.succeeded();
-        return response;
-      } catch (error) {
-        attempt.failed(error, signal);
-        throw error;
-      }
-    },
+  ctx.response = await dispatch(ctx, services, traced, (provider, options, candidate) => {
+    if (!provider.embeddings) {
+      throw new SwitchyardError(
+        'SY_ERR_MODEL_UNSUPPORTED_OPERATION',
+        `Provider ${candidate.entry.provider} does not serve embeddings.`,
+        { param: 'model' },
+      );
+    }
+    return provider.embeddings(ctx.request, options);
   });
-  ctx.response = value;
-  ctx.served = candidate.entry;
 }
