@@ -1,5 +1,6 @@
 import { createGateway, createLogger, loadConfigFile, SwitchyardError } from '../index.js';
 import { reloadOnSignal } from './reload.js';
+import { watchConfigFile } from './watch-config.js';
 
 export interface ServeOptions {
   config: string;
@@ -30,6 +31,11 @@ export async function serve(options: ServeOptions): Promise<number> {
       void reloadOnSignal(running, options.config, logger);
     };
     process.on('SIGHUP', reload);
+    // An edit of the configuration file reloads it too (policy files are watched by the policy stage).
+    const watcher = watchConfigFile(options.config, () => {
+      logger.info({ config: options.config }, 'configuration file changed: reloading');
+      void reloadOnSignal(running, options.config, logger);
+    });
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down: draining in-flight requests');
@@ -39,6 +45,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       process.once('SIGINT', stop);
     });
     process.off('SIGHUP', reload);
+    watcher.close();
     await gateway.close();
     logger.info('stopped');
     logger.flush();
