@@ -42,12 +42,13 @@ export const accountingSections = {
     properties: {
       kind: { enum: ['memory', 'redis'] },
       url: { type: 'string', minLength: 1 },
+      cluster: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
       prefix: { type: 'string', pattern: '^[^{}]*$' },
       connectTimeoutMs: positiveInt,
       commandTimeoutMs: positiveInt,
     },
     if: { properties: { kind: { const: 'redis' } } },
-    then: { required: ['kind', 'url'] },
+    then: { oneOf: [{ required: ['url'] }, { required: ['cluster'] }] },
   },
   admin: {
     type: 'object',
@@ -63,6 +64,7 @@ export const accountingSections = {
       keys: rateLimitSchema,
       teams: rateLimitSchema,
       models: { type: 'object', additionalProperties: rateLimitSchema },
+      profiles: { type: 'object', additionalProperties: rateLimitSchema },
     },
   },
   budgets: {
@@ -72,6 +74,7 @@ export const accountingSections = {
       keys: budgetCapsSchema,
       teams: budgetCapsSchema,
       projects: budgetCapsSchema,
+      profiles: { type: 'object', additionalProperties: budgetCapsSchema },
       defaultMaxOutputTokens: positiveInt,
       reservationTtlMs: { type: 'integer', minimum: 1000 },
       alerts: {

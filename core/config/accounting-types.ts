@@ -6,8 +6,10 @@
 /** Where instances share state: `memory` for one process, `redis` for several. */
 export interface StoreSectionConfig {
   kind: 'memory' | 'redis';
-  /** `redis://host:port`; `${VAR}` is expanded. Required for `redis`. */
+  /** `redis://host:port`; `${VAR}` is expanded. For `redis`, set this or `cluster`. */
   url?: string;
+  /** Redis Cluster node URLs (`redis://host:port`, some nodes suffice); `${VAR}` is expanded. */
+  cluster?: string[];
   /** Key prefix, so several deployments can share one Redis. Default `switchyard:`. */
   prefix?: string;
   connectTimeoutMs?: number;
@@ -42,6 +44,11 @@ export interface LimitsConfig {
   teams?: RateLimitConfig;
   /** Limits per requested model, counted over all callers; `*` applies to every model. */
   models?: Record<string, RateLimitConfig>;
+  /**
+   * Named limits a policy rule applies with `rateLimit: <name>`, counted per team (else per key)
+   * and per profile, on top of the limits above. Enforced after the policy, by the budgets stage.
+   */
+  profiles?: Record<string, RateLimitConfig>;
 }
 
 export interface BudgetsConfig {
@@ -51,6 +58,11 @@ export interface BudgetsConfig {
   teams?: BudgetCaps;
   /** Default caps of every project (`projects.<name>.budgets` override them). */
   projects?: BudgetCaps;
+  /**
+   * Named caps a policy rule applies with `budget: <name>`, counted per team (else per key) and
+   * per profile, on top of the caps above.
+   */
+  profiles?: Record<string, BudgetCaps>;
   /** Output tokens assumed when neither the request nor the catalog bounds them. Default 4096. */
   defaultMaxOutputTokens?: number;
   /** How long a reservation holds if its request never settles (a crashed instance). Default 15 min. */

@@ -6,10 +6,12 @@ import { sha256Hex } from '../keys/key-secret.js';
 import type { StoreConfig } from '../store/index.js';
 import { expandEnv } from './env.js';
 import type {
+  BudgetCaps,
   BudgetsConfig,
   LedgerSinkConfig,
   LimitsConfig,
   ProjectConfig,
+  RateLimitConfig,
   TeamConfig,
 } from './accounting-types.js';
 import type { GatewayConfig, StaticKeyConfig } from './types.js';
@@ -23,8 +25,14 @@ export interface ResolvedAccounting {
     readonly cacheMs: number;
     readonly required: boolean;
   };
-  readonly limits: LimitsConfig & { onStoreError: 'open' | 'closed' };
+  /** `profiles` are named by policy rules (`rateLimit: <name>`); empty when none are configured. */
+  readonly limits: LimitsConfig & {
+    onStoreError: 'open' | 'closed';
+    profiles: Readonly<Record<string, RateLimitConfig>>;
+  };
+  /** `profiles` are named by policy rules (`budget: <name>`); empty when none are configured. */
   readonly budgets: BudgetsConfig & {
+    profiles: Readonly<Record<string, BudgetCaps>>;
     defaultMaxOutputTokens: number;
     reservationTtlMs: number;
     alerts: { thresholds: number[]; webhookUrl?: string };
@@ -65,9 +73,14 @@ export function resolveAccounting(config: GatewayConfig, env: NodeJS.ProcessEnv)
       cacheMs: config.auth?.cacheMs ?? ACCOUNTING_DEFAULTS.keyCacheMs,
       required: config.auth?.required ?? (keys.length > 0 || admin.length > 0),
     },
-    limits: { ...config.limits, onStoreError: config.limits?.onStoreError ?? 'open' },
+    limits: {
+      ...config.limits,
+      onStoreError: config.limits?.onStoreError ?? 'open',
+      profiles: config.limits?.profiles ?? {},
+    },
     budgets: {
       ...budgets,
+      profiles: budgets.profiles ?? {},
       defaultMaxOutputTokens: budgets.defaultMaxOutputTokens ?? ACCOUNTING_DEFAULTS.defaultMaxOutputTokens,
       reservationTtlMs: budgets.reservationTtlMs ?? ACCOUNTING_DEFAULTS.reservationTtlMs,
       alerts: {
@@ -95,7 +108,9 @@ function resolveStore(config: GatewayConfig, env: NodeJS.ProcessEnv): StoreConfi
   if (!section || section.kind === 'memory') return { kind: 'memory' };
   return {
     kind: 'redis',
-    url: expandEnv(section.url ?? '', env, '/store/url'),
+    ...(section.cluster !== undefined
+      ? { cluster: expandEnv(section.cluster, env, '/store/cluster') }
+      : { url: expandEnv(section.url ?? '', env, '/store/url') }),
     ...(section.prefix !== undefined ? { prefix: section.prefix } : {}),
     ...(section.connectTimeoutMs !== undefined ? { connectTimeoutMs: section.connectTimeoutMs } : {}),
     ...(section.commandTimeoutMs !== undefined ? { commandTimeoutMs: section.commandTimeoutMs } : {}),

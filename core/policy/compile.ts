@@ -101,6 +101,19 @@ export function compilePolicy(
           "cannot continue after 'deny' or 'route'; only requirements, settings and labels accumulate",
         );
       }
+      for (const [kind, section] of [
+        ['budget', 'budgets'],
+        ['rateLimit', 'limits'],
+      ] as const) {
+        const name = rule[kind];
+        if (name !== undefined && catalog.profiles && !catalog.profiles[kind].has(name)) {
+          report(
+            source,
+            `${at}/${kind}`,
+            `names ${kind} profile '${name}', which the configuration does not define (${section}.profiles)`,
+          );
+        }
+      }
       let whenSource = rule.when;
       if (typeof whenSource === 'string') whenSource = { condition: whenSource };
       rules.push({

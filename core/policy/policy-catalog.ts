@@ -13,10 +13,16 @@ export interface PolicyCatalog {
   readonly declared: Catalog;
   /** Why a declared provider is out of service. */
   readonly disabled: ReadonlyMap<string, string>;
+  /**
+   * The profile names a rule's `budget` and `rateLimit` may use (`budgets.profiles`,
+   * `limits.profiles`); unchecked when absent.
+   */
+  readonly profiles?: { readonly budget: ReadonlySet<string>; readonly rateLimit: ReadonlySet<string> };
 }
 
 export function createPolicyCatalog(
-  config: Pick<ResolvedConfig, 'declaredProviders' | 'disabledProviders' | 'aliases'>,
+  config: Pick<ResolvedConfig, 'declaredProviders' | 'disabledProviders' | 'aliases'> &
+    Partial<Pick<ResolvedConfig, 'accounting'>>,
   live: Catalog,
 ): PolicyCatalog {
   const declared = createCatalog(
@@ -29,7 +35,12 @@ export function createPolicyCatalog(
   for (const id of config.declaredProviders.keys()) {
     if (!liveProviders.has(id) && !disabled.has(id)) disabled.set(id, 'not in service');
   }
-  return { live, declared, disabled };
+  const accounting = config.accounting;
+  const profiles = accounting && {
+    budget: new Set(Object.keys(accounting.budgets.profiles)),
+    rateLimit: new Set(Object.keys(accounting.limits.profiles)),
+  };
+  return { live, declared, disabled, ...(profiles ? { profiles } : {}) };
 }
 
 /** Resolves a ref; `undefined` when the configuration declares nothing by that name. */

@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import type * as IORedis from 'ioredis';
-import type { Redis as RedisClient } from 'ioredis';
+import type { Cluster as ClusterClient, Redis as RedisClient } from 'ioredis';
 
 // Loaded on first use: ioredis adds ~28 MB to a process that never talks to Redis.
 const load = createRequire(import.meta.url);
-const loadRedis = () => (load('ioredis') as typeof IORedis).Redis;
+const loadIORedis = () => load('ioredis') as typeof IORedis;
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import { assertInteger, assertNonEmpty, assertRateLimit } from './arguments.js';
 import { isNoScript, translateRedisError } from './redis-errors.js';
@@ -23,8 +23,13 @@ import { StoreUnavailableError } from './store-unavailable-error.js';
 import type { BudgetState, JsonValue, StateStore } from './types.js';
 
 export interface RedisStoreOptions {
-  /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. */
-  url: string;
+  /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. Set this or `cluster`. */
+  url?: string;
+  /**
+   * Redis Cluster: some of its nodes as `redis://[user:password@]host:port` (`rediss://` for TLS);
+   * the client discovers the rest. Credentials and TLS are taken from the first URL. Set this or `url`.
+   */
+  cluster?: string[];
   /** Put before every key, so several gateways (or test runs) can share one Redis. Default `switchyard:`. */
   prefix?: string;
   /** Bound on opening a connection, and on how long a command waits for the very first one. Default 1000 ms. */
@@ -44,7 +49,9 @@ export interface RedisStoreOptions {
 }
 
 /**
- * A StateStore in Redis, shared by every gateway instance pointed at it. Multi-step operations
+ * A StateStore in Redis (one server, or a Redis Cluster with `cluster`), shared by every gateway
+ * instance pointed at it. Every Redis key behind one logical key shares a hash tag, so each script
+ * touches one cluster slot. Multi-step operations
  * are Lua scripts (atomic in Redis), sent by EVALSHA with a fallback to EVAL after a Redis restart
  * flushed the script cache.
  *
@@ -60,23 +67,7 @@ export function createRedisStore(options: RedisStoreOptions): StateStore {
   const connectTimeoutMs = options.connectTimeoutMs ?? 1_000;
   const maxReconnectDelayMs = options.maxReconnectDelayMs ?? 2_000;
   const clock = options.now;
-  const Redis = loadRedis();
-  const redis: RedisClient = new Redis(options.url, {
-    connectTimeout: connectTimeoutMs,
-    // A reply that does not come within this rejects the command ("Command timed out"). The
-    // command may still run on the server: a timed-out reserve then holds until its ttl.
-    commandTimeout: options.commandTimeoutMs ?? 500,
-    // While disconnected, fail at once instead of queueing: a queued write could be applied after
-    // its caller already gave up, and a queue can grow without bound during an outage.
-    enableOfflineQueue: false,
-    // Commands in flight when the connection drops are rejected, never replayed on the next
-    // connection (a replayed incr or reserve would count twice).
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    // Reconnect forever with backoff (100 ms, 200 ms, ... capped), so the store heals by itself
-    // within about maxReconnectDelayMs of Redis coming back.
-    retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt - 1, 10), maxReconnectDelayMs),
-  });
+  const redis = connect(options, connectTimeoutMs, maxReconnectDelayMs);
   // Without a listener ioredis prints every reconnect failure; with one, nothing can crash.
   let lastError: Error | undefined;
   let firstAttempt = true;
@@ -90,7 +81,10 @@ export function createRedisStore(options: RedisStoreOptions): StateStore {
     firstAttempt = false;
     // Load the scripts on every (re)connect so a burst right after it does not pay a NOSCRIPT
     // round trip per call. Best effort: runScript still falls back to EVAL.
-    for (const script of SCRIPTS) redis.script('LOAD', script.lua).catch(() => undefined);
+    const nodes = 'nodes' in redis ? redis.nodes('master') : [redis];
+    for (const node of nodes) {
+      for (const script of SCRIPTS) node.script('LOAD', script.lua).catch(() => undefined);
+    }
   });
   let closed = false;
 
@@ -272,6 +266,57 @@ export function createRedisStore(options: RedisStoreOptions): StateStore {
       else redis.disconnect();
     },
   };
+}
+
+type Client = RedisClient | ClusterClient;
+
+/** A single-node client for `url`, or a Redis Cluster client for `cluster`, both bounded the same way. */
+function connect(options: RedisStoreOptions, connectTimeoutMs: number, maxReconnectDelayMs: number): Client {
+  const { url, cluster } = options;
+  if ((url === undefined) === (cluster === undefined) || cluster?.length === 0) {
+    throw new RangeError('a Redis store needs either `url` or a non-empty `cluster` list, not both');
+  }
+  const { Redis, Cluster } = loadIORedis();
+  const nodeOptions = {
+    connectTimeout: connectTimeoutMs,
+    // A reply that does not come within this rejects the command ("Command timed out"). The
+    // command may still run on the server: a timed-out reserve then holds until its ttl.
+    commandTimeout: options.commandTimeoutMs ?? 500,
+    // Commands in flight when the connection drops are rejected, never replayed on the next
+    // connection (a replayed incr or reserve would count twice).
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+  };
+  // Reconnect forever with backoff (100 ms, 200 ms, ... capped), so the store heals by itself
+  // within about maxReconnectDelayMs of Redis coming back.
+  const retry = (attempt: number) => Math.min(100 * 2 ** Math.min(attempt - 1, 10), maxReconnectDelayMs);
+  if (cluster !== undefined) {
+    const first = new URL(cluster[0] as string);
+    return new Cluster(
+      cluster.map((node) => {
+        const parsed = new URL(node);
+        return { host: parsed.hostname, port: Number(parsed.port || 6379) };
+      }),
+      {
+        // As below: while the cluster is unreachable, fail at once instead of queueing.
+        enableOfflineQueue: false,
+        clusterRetryStrategy: retry,
+        redisOptions: {
+          ...nodeOptions,
+          ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+          ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+          ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
+        },
+      },
+    );
+  }
+  return new Redis(url as string, {
+    ...nodeOptions,
+    // While disconnected, fail at once instead of queueing: a queued write could be applied after
+    // its caller already gave up, and a queue can grow without bound during an outage.
+    enableOfflineQueue: false,
+    retryStrategy: retry,
+  });
 }
 
 const SCRIPTS = [INCR, RATE_LIMIT_HIT, RESERVE, FINISH, BUDGET_STATE, DELETE_IF_EQUALS];

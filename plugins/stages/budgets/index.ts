@@ -6,11 +6,14 @@
  * actual cost: a failed request is charged nothing, a stream cut by the client or the upstream is
  * charged for what was streamed. The store being unreachable fails closed (503).
  *
+ * A policy rule's `budget: <name>` adds the caps of `budgets.profiles.<name>`, and its
+ * `rateLimit: <name>` the limits of `limits.profiles.<name>` (429 when reached, counted here
+ * because the limits stage runs before the policy); both are counted per team, else per key.
+ *
  * It also narrows the plan to the providers and models the key's allow-lists permit.
  */
 import {
   answerUsage,
-  budgetKey,
   defineStage,
   StreamMeter,
   SwitchyardError,
@@ -24,7 +27,8 @@ import {
 } from '../../../core/index.js';
 import { allowedCandidates } from '../auth/allow-list.js';
 import { alertThresholds } from './alerts.js';
-import { capsFor, describeCap, type Cap } from './caps.js';
+import { createChecks, enforceLimits } from '../limits/enforce.js';
+import { capKey, capsFor, describeCap, unknownProfile, type Cap } from './caps.js';
 import { settleWithRetry } from './settle.js';
 import { worstCaseMicros } from './worst-case.js';
 
@@ -35,9 +39,14 @@ export const budgetsStage = defineStage<Record<string, never>>({
     const settings = services.config.accounting;
     const store = services.store;
     const ttlMs = settings.budgets.reservationTtlMs;
-    // No caps anywhere and no source of per-caller caps or allow-lists: the stage leaves the chain.
+    // No caps anywhere, no profiles a policy rule could name and no source of per-caller caps or
+    // allow-lists: the stage leaves the chain.
     const { keys, teams, projects } = settings.budgets;
+    const rateLimitProfiles = settings.limits.profiles;
+    const anyProfiles =
+      Object.keys(settings.budgets.profiles).length > 0 || Object.keys(rateLimitProfiles).length > 0;
     const anyCaps =
+      anyProfiles ||
       keys !== undefined ||
       teams !== undefined ||
       projects !== undefined ||
@@ -52,16 +61,30 @@ export const budgetsStage = defineStage<Record<string, never>>({
       });
     if (!anyCaps && !callersMayCarryCaps) return undefined;
 
+    /** The plan's rate-limit profile, per team else key: a 429 once it is reached. */
+    async function profileLimits(ctx: GatewayContext): Promise<void> {
+      const name = ctx.plan?.rateLimit;
+      if (name === undefined || !store) return;
+      const limits = rateLimitProfiles[name];
+      if (limits === undefined) throw unknownProfile('rateLimit', name);
+      const { checks, add } = createChecks(ctx);
+      const team = ctx.caller?.team;
+      if (team !== undefined) add(`profile:${name}:team`, team, limits);
+      else add(`profile:${name}:key`, ctx.caller?.keyId, limits);
+      if (checks.length > 0) await enforceLimits(ctx, store, checks, settings.limits.onStoreError);
+    }
+
     return async function budgets(ctx, next) {
       narrowPlan(ctx);
-      // Answered already (a cache hit): nothing to reserve.
+      // Answered already (a cache hit): nothing to count or reserve.
       if (ctx.response !== undefined || ctx.stream !== undefined || !store) return next();
+      await profileLimits(ctx);
       const caps = capsFor(ctx, settings);
       if (caps.length === 0) return next();
 
       const now = services.now();
       const amount = worstCaseMicros(ctx, settings.budgets.defaultMaxOutputTokens);
-      const keys = caps.map((cap) => budgetKey(cap.scope, cap.id, cap.window, now));
+      const keys = caps.map((cap) => capKey(cap, now));
       const id = ctx.requestId;
       const results = await Promise.allSettled(
         caps.map((cap, i) => store.reserve(keys[i] as string, amount, cap.capMicros, id, ttlMs)),

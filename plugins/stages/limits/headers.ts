@@ -27,6 +27,9 @@ export function rateLimitHeaders(outcomes: readonly LimitOutcome[], target: Reco
       if (!tightest || outcome.result.remaining < tightest.result.remaining) tightest = outcome;
     }
     if (!tightest) continue;
+    // A later stage (a policy rule's profile) adds its limits: the tighter one stays in the headers.
+    const earlier = target[`x-ratelimit-remaining-${kind}`];
+    if (earlier !== undefined && Number(earlier) < tightest.result.remaining) continue;
     target[`x-ratelimit-limit-${kind}`] = String(tightest.limit);
     target[`x-ratelimit-remaining-${kind}`] = String(Math.max(0, tightest.result.remaining));
     target[`x-ratelimit-reset-${kind}`] = resetText(tightest.result.resetMs);

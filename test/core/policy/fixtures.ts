@@ -62,6 +62,9 @@ export const baseConfig: GatewayConfig = {
     off: { plugin: 'mock', requiresEnv: ['SY_POLICY_TEST_NEVER_SET'], models: { small: {} } },
   },
   aliases: { cheap: ['us/small', 'eu/small'] },
+  // Profile names rules may use (`budget: standard`, `rateLimit: gentle`).
+  budgets: { profiles: { standard: { month: 100 } } },
+  limits: { profiles: { gentle: { rpm: 60 } } },
 };
 
 export function tempDir(): string {
