@@ -1,4 +1,4 @@
-import { createRequestHeaders, secretsOf, type AuthHeaders, type RequestHeaders } from '../shared/headers.js';
+import type { AuthHeaders } from '../shared/headers.js';
 import type { OpenAICompatibleOptions } from './options.js';
 
 /** Where each operation is sent and which headers go with it, worked out once per provider. */
@@ -7,8 +7,10 @@ export interface Endpoints {
   readonly origin: string;
   chatPath(upstreamModel: string): string;
   embeddingsPath(upstreamModel: string): string;
-  /** The fixed headers (with the configured key) and every credential value to scrub from errors. */
-  readonly headers: RequestHeaders;
+  /** The configured key's header, empty when no key is configured. */
+  readonly credentials: Readonly<Record<string, string>>;
+  /** The bare key too: an upstream that echoes it back drops the `Bearer ` prefix. */
+  readonly extraSecrets: readonly string[];
   /** The header carrying a key (`Authorization: Bearer …`, Azure's `api-key`), for a caller's own key too. */
   readonly authHeaders: AuthHeaders;
 }
@@ -49,14 +51,13 @@ export function createEndpoints(options: OpenAICompatibleOptions): Endpoints {
   const prefix = options.authPrefix ?? (authHeader === 'authorization' ? 'Bearer ' : '');
   const authHeaders: AuthHeaders = (key) => ({ [authHeader]: `${prefix}${key}` });
   const apiKey = options.apiKey === '' ? undefined : options.apiKey;
-  const fixed = createRequestHeaders(options.headers, apiKey === undefined ? {} : authHeaders(apiKey));
 
   return {
     origin: base.origin,
     chatPath: (model) => cached(chatPaths, 'chat/completions', model),
     embeddingsPath: (model) => cached(embeddingsPaths, 'embeddings', model),
-    // The bare key too: an upstream that echoes it back drops the `Bearer ` prefix.
-    headers: { ...fixed, secrets: [...secretsOf(apiKey === undefined ? [] : [apiKey]), ...fixed.secrets] },
+    credentials: apiKey === undefined ? {} : authHeaders(apiKey),
+    extraSecrets: apiKey === undefined ? [] : [apiKey],
     authHeaders,
   };
 }

@@ -1,13 +1,10 @@
-import type { CallOptions, Capability, Provider, ProviderCreateContext } from '../../../core/provider.js';
+import type { Capability, Provider, ProviderCreateContext } from '../../../core/provider.js';
 import type { ChatCompletion, EmbeddingsResponse } from '../../../core/types/openai.js';
-import { readJson, sendCall } from '../shared/call.js';
+import { readJson } from '../shared/call.js';
 import { createEndpoints } from './endpoints.js';
 import { errorFromEvent, invalidResponse, type ErrorContext } from '../shared/errors.js';
-import { createCallAuth, withCallHeaders } from '../shared/headers.js';
-import { createHttpClient } from '../shared/http-client.js';
-import { DEFAULT_TIMEOUTS } from '../shared/timeouts.js';
+import { createHttpUpstream, isRecord } from '../shared/upstream.js';
 import type { OpenAICompatibleOptions } from './options.js';
-import { createRedactor } from '../shared/redact.js';
 import { chatBody, embeddingsBody } from './request-body.js';
 import { createChunkStream } from './stream.js';
 
@@ -22,10 +19,6 @@ export const OPENAI_COMPATIBLE_CAPABILITIES: readonly Capability[] = [
   'reasoning',
 ];
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A 200 that is really an error (some compatible servers do this) or a body of the wrong shape. */
 function unexpectedBody(ctx: ErrorContext, payload: unknown, what: string): Error {
   if (isRecord(payload) && payload.error !== undefined && payload.error !== null)
@@ -37,31 +30,20 @@ export function createOpenAICompatibleProvider(
   options: OpenAICompatibleOptions,
   context: ProviderCreateContext,
 ): Provider {
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const endpoints = createEndpoints(options);
-  const client = createHttpClient({
-    origin: endpoints.origin,
-    timeouts,
-    maxConnections: options.maxConnections,
-  });
-  // Credentials live only in this closure and in `endpoints`' headers, never on the provider object.
-  const ctx: ErrorContext = {
-    providerId: context.id,
-    redact: createRedactor(endpoints.headers.secrets),
-    now: context.now,
-    timeouts,
-  };
-  const callAuth = createCallAuth(endpoints.headers, ctx, endpoints.authHeaders);
-  /** Sends a call with the caller's key when it brings one (BYOK), else the configured one. */
-  const send = (path: string, accept: 'json' | 'stream', body: string, call: CallOptions) => {
-    const auth = callAuth(accept, call.credentials);
-    return sendCall(client, auth.ctx, {
-      path,
-      headers: withCallHeaders(auth.headers, call.headers),
-      body,
-      signal: call.signal,
-    });
-  };
+  const upstream = createHttpUpstream(
+    {
+      origin: endpoints.origin,
+      headers: options.headers,
+      credentials: endpoints.credentials,
+      extraSecrets: endpoints.extraSecrets,
+      authHeaders: endpoints.authHeaders,
+      timeouts: options.timeouts,
+      maxConnections: options.maxConnections,
+    },
+    context,
+  );
+  const send = upstream.post;
 
   return {
     id: context.id,
@@ -99,6 +81,6 @@ export function createOpenAICompatibleProvider(
       return payload as EmbeddingsResponse;
     },
 
-    close: () => client.close(),
+    close: () => upstream.close(),
   };
 }

@@ -1,7 +1,13 @@
 import type { CallOptions, ProviderCreateContext } from '../../../core/provider.js';
 import { sendCall, type AcceptedCall } from './call.js';
 import type { ErrorContext } from './errors.js';
-import { createCallAuth, createRequestHeaders, withCallHeaders, type AuthHeaders } from './headers.js';
+import {
+  createCallAuth,
+  createRequestHeaders,
+  secretsOf,
+  withCallHeaders,
+  type AuthHeaders,
+} from './headers.js';
 import { createHttpClient } from './http-client.js';
 import { createRedactor } from './redact.js';
 import { DEFAULT_TIMEOUTS, type UpstreamTimeouts } from './timeouts.js';
@@ -16,6 +22,8 @@ export interface HttpUpstreamOptions {
   credentials: Readonly<Record<string, string>>;
   /** The header(s) carrying a caller's own key (BYOK), which replace the configured key's. */
   authHeaders: AuthHeaders;
+  /** More values to scrub from error texts (a bare key whose header value carries a prefix). */
+  extraSecrets?: readonly string[];
   timeouts?: UpstreamTimeouts;
   maxConnections?: number;
   /** Reads the vendor's error body, when it is not OpenAI's shape. */
@@ -43,7 +51,10 @@ export function createHttpUpstream(
     timeouts,
     maxConnections: options.maxConnections,
   });
-  const headers = createRequestHeaders(options.headers, options.credentials);
+  const fixed = createRequestHeaders(options.headers, options.credentials);
+  const headers = options.extraSecrets
+    ? { ...fixed, secrets: [...secretsOf(options.extraSecrets), ...fixed.secrets] }
+    : fixed;
   // Credentials live only in this closure and in the headers, never on the provider object.
   const ctx: ErrorContext = {
     providerId: context.id,
