@@ -1,5 +1,5 @@
 /**
- * Compiles the code the benchmark's server processes run (index.ts, core/, plugins/, bench/)
+ * Compiles the code the benchmark's server processes run (index.ts, core/, plugins/, cli/, bench/)
  * to plain JavaScript under .bench-out/build, file by file with TypeScript's transpileModule
  * (no type checking, so someone else's half-finished edit elsewhere cannot stop the run).
  *
@@ -18,6 +18,8 @@ const SOURCES: [entry: string, depth: number][] = [
   ['index.ts', 0],
   ['core', Infinity],
   ['plugins', Infinity],
+  // The gateway server applies the CLI's heap setting (cli/heap.ts), as `switchyard serve` does.
+  ['cli', 1],
   ['bench', 1],
 ];
 

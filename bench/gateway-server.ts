@@ -1,5 +1,6 @@
 /**
- * Switchyard as the benchmark measures it: createGateway with the built-in plugins and the
+ * Switchyard as the benchmark measures it, run the way `switchyard serve` runs it (the same V8
+ * heap setting, cli/heap.ts, applied first): createGateway with the built-in plugins and the
  * DEFAULT pipeline (no `pipeline` key), no API keys configured (every caller is anonymous), and
  * two openai-compatible providers pointing at the mock upstreams: `upstream` (fast) serves
  * MODEL, `paced` serves PACED_MODEL.
@@ -9,9 +10,12 @@
  * With `BENCH_PROFILE=1` it can be CPU-profiled (see profiler.ts).
  * Started by bench/gateway.bench.ts.
  */
+import { tuneHeap } from '../cli/heap.js';
 import { createGateway, type GatewayConfig } from '../index.js';
 import { answerProfileRequests } from './profiler.js';
 import { exitWithParent, MODEL, PACED_MODEL, requiredEnv, tell } from './protocol.js';
+
+tuneHeap();
 
 const upstreams = JSON.parse(requiredEnv('BENCH_UPSTREAMS')) as Record<string, string>;
 const level = process.env.BENCH_LOG_LEVEL ?? 'warn';

@@ -1,4 +1,5 @@
 import { createGateway, createLogger, loadConfigFile, SwitchyardError } from '../index.js';
+import { tuneHeap } from './heap.js';
 import { reloadOnSignal } from './reload.js';
 import { watchConfigFile } from './watch-config.js';
 
@@ -14,6 +15,8 @@ export interface ServeOptions {
 export async function serve(options: ServeOptions): Promise<number> {
   let gateway;
   try {
+    // Before the load starts: V8 applies it from the next full collection on (./heap.ts).
+    const heapFlag = tuneHeap();
     const config = await loadConfigFile(options.config);
     const logger = createLogger({
       level: options.logLevel ?? config.logging?.level,
@@ -22,7 +25,12 @@ export async function serve(options: ServeOptions): Promise<number> {
     gateway = await createGateway(config, { logger });
     const { url } = await gateway.listen(options.port, options.host);
     logger.info(
-      { url, providers: [...gateway.services.providers.keys()], models: gateway.catalog.entries.length },
+      {
+        url,
+        providers: [...gateway.services.providers.keys()],
+        models: gateway.catalog.entries.length,
+        ...(heapFlag ? { v8: heapFlag } : {}),
+      },
       `Switchyard listening on ${url}`,
     );
     const running = gateway;

@@ -2,8 +2,7 @@
  * Builds what keys, limits, budgets and the ledger share, once per gateway: the state store, the
  * key registry, the ledger and the admin API. close() flushes the ledger, then closes the store.
  */
-import type { Middleware } from 'koa';
-import { createAdminApi } from './admin/admin-api.js';
+import type { AdminApiDeps } from './admin/admin-api.js';
 import type { ResolvedConfig } from './config/resolve.js';
 import { createKeyRegistry, type KeyRegistry } from './keys/index.js';
 import { ledgerFromConfig, type Ledger, type LedgerSink } from './ledger/index.js';
@@ -21,8 +20,11 @@ export interface AccountingServices {
   store: StateStore;
   keys: KeyRegistry;
   ledger: Ledger;
-  /** The admin API middleware, or undefined when no admin key is configured. */
-  admin(prefix?: string): Middleware | undefined;
+  /**
+   * What the admin API is built from (../gateway-koa.ts, loaded with Koa on first use), or
+   * undefined when no admin key is configured.
+   */
+  admin: AdminApiDeps | undefined;
   close(): Promise<void>;
 }
 
@@ -54,8 +56,7 @@ export function createAccountingServices(
     store,
     keys,
     ledger,
-    admin: (prefix) =>
-      adminDigests.length > 0 ? createAdminApi({ adminDigests, keys, ledger, now }, prefix) : undefined,
+    admin: adminDigests.length > 0 ? { adminDigests, keys, ledger, now } : undefined,
     async close() {
       await ledger.close();
       if (ownStore) await store.close();

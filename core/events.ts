@@ -119,10 +119,10 @@ export function observeRouting(factories: Map<string, AnyStageFactory>, events: 
   const observed: StageFactory<Record<string, unknown>> = {
     ...route,
     create(options, services) {
-      const inner = route.create(options, services);
-      if (!inner) return undefined;
-      return async function route(ctx, next) {
-        if (!events.active) return inner(ctx, next);
+      const created = route.create(options, services);
+      if (!created) return undefined;
+      const inner = created;
+      async function withEvents(ctx: GatewayContext, next: () => Promise<void>): Promise<void> {
         const plan = ctx.plan;
         if (plan) events.emit('routed', () => ({ ...eventBase(ctx), plan }));
         const before = ctx.attempts.length;
@@ -134,6 +134,10 @@ export function observeRouting(factories: Map<string, AnyStageFactory>, events: 
               events.emit('attempt-failed', () => ({ ...eventBase(ctx), attempt }));
           }
         }
+      }
+      // Not async itself: without listeners the route stage runs with no promise of its own.
+      return function route(ctx, next) {
+        return events.active ? withEvents(ctx, next) : inner(ctx, next);
       };
     },
   };

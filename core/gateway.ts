@@ -3,22 +3,19 @@
  * `(req, res)` handler, or a server of its own (`listen`). Everything that can be wrong with the
  * configuration fails here, at boot, never on a request.
  */
-import Koa from 'koa';
+import type Koa from 'koa';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { compose } from './compose.js';
 import { createCatalog, type Catalog } from './catalog.js';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import type { GatewayConfig } from './config/types.js';
 import { validateGatewayConfig } from './config/validate.js';
 import { buildGeneration, type Generation, type Lasting } from './generation.js';
 import { SwitchyardError } from './errors/switchyard-error.js';
-import { errorResponder, sendError } from './http/error-response.js';
 import type { createHandlers } from './http/handlers.js';
 import { InflightTracker } from './http/inflight.js';
-import { koaCall } from './http/http-call.js';
-import { passHostErrors } from './http/koa-mount.js';
-import { createNodeHandler, createRouter } from './http/router.js';
+import { createNodeHandler } from './http/router.js';
+import type * as GatewayKoa from './gateway-koa.js';
 import { createLogger, type Logger } from './logger.js';
 import { GatewayEvents, type GatewayEventSource } from './events.js';
 import { createInProcessChat, type InProcessChat } from './in-process.js';
@@ -145,32 +142,36 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
   // Routes, Koa and in-process calls all reach the generation of the moment through this facade.
   const handlers = facade(() => current.handlers);
-  const errors = errorResponder(logger);
+  // Koa and koa-router load on first use (./gateway-koa.ts): the hot routes never need them.
+  let koaModule: Promise<typeof GatewayKoa> | undefined;
+  const loadKoa = () => (koaModule ??= import('./gateway-koa.js'));
 
   function koa(mount: { prefix?: string } = {}): Koa.Middleware {
-    const router = createRouter(handlers, mount.prefix);
-    const admin = accounting.admin(mount.prefix);
-    // Errors of the host's own downstream middleware pass through to the host's handler.
-    return passHostErrors(
-      compose<Koa.Context>([
-        errors,
-        ...(admin ? [admin] : []),
-        router.routes() as unknown as Koa.Middleware,
-        router.allowedMethods({ throw: true }) as unknown as Koa.Middleware,
-      ]) as Koa.Middleware,
-    );
+    let built: Koa.Middleware | undefined;
+    return async function switchyard(ctx, next) {
+      built ??= (await loadKoa()).koaMiddleware(handlers, logger, accounting.admin, mount.prefix);
+      return built(ctx, next);
+    };
   }
 
-  const app = new Koa();
-  app.silent = true;
-  app.use(koa());
-  app.use(async function notFound(ctx) {
-    sendError(
-      koaCall(ctx),
-      new SwitchyardError('SY_ERR_ROUTE_NOT_FOUND', `No endpoint at ${ctx.method} ${ctx.path}.`),
+  // The own server's fallback (admin routes, 404, 405) is a Koa app, built on the first request
+  // that is not a hot route. The request waits unread (paused) while the module loads.
+  let fallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  let fallbackReady: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined;
+  const handler = createNodeHandler(handlers, logger, (req, res) => {
+    if (fallback) return fallback(req, res);
+    fallbackReady ??= loadKoa().then(
+      (lazy) => (fallback = lazy.koaFallback(lazy.koaMiddleware(handlers, logger, accounting.admin))),
+    );
+    fallbackReady.then(
+      (serve) => serve(req, res),
+      (error: unknown) => {
+        logger.error({ err: error }, 'cannot load the Koa fallback');
+        res.statusCode = 500;
+        res.end();
+      },
     );
   });
-  const handler = createNodeHandler(handlers, logger, app.callback());
 
   const servers = new Set<Server>();
   const retiring = new Set<Promise<void>>();

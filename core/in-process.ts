@@ -6,6 +6,7 @@
  */
 import type { Caller, ChatContext } from './context.js';
 import { SwitchyardError, toSwitchyardError } from './errors/switchyard-error.js';
+import { ChatStream } from './stream/chat-stream.js';
 import { validateChatRequest } from './http/validate-request.js';
 import type { ExchangeDeps } from './http/exchange.js';
 import { contextFields, newRequestId, runContext } from './request-context.js';
@@ -100,22 +101,20 @@ export function createInProcessChat(current: () => ExchangeDeps): InProcessChat 
   return chat as InProcessChat;
 }
 
-async function* tracked(
+function tracked(
   stream: AsyncIterable<ChatCompletionChunk>,
   onEarlyExit: () => void,
   finish: () => void,
-): AsyncGenerator<ChatCompletionChunk> {
-  let complete = false;
-  try {
-    for await (const chunk of stream) yield chunk;
-    complete = true;
-  } catch (error) {
-    complete = true;
-    throw toSwitchyardError(error);
-  } finally {
-    if (!complete) onEarlyExit();
-    finish();
-  }
+): AsyncIterableIterator<ChatCompletionChunk> {
+  const observed = ChatStream.from(stream).use({
+    error: (error) => toSwitchyardError(error),
+    finally(outcome) {
+      // Left before the end (break, return): the upstream call is cancelled.
+      if (outcome === 'closed') onEarlyExit();
+      finish();
+    },
+  });
+  return observed[Symbol.asyncIterator]();
 }
 
 function lowerCased(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {

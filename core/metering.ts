@@ -23,6 +23,7 @@
 import { createRequire } from 'node:module';
 import type { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ModelPricing } from './config/types.js';
+import { StreamChunk } from './stream/stream-chunk.js';
 import type { UsageRecord } from './context.js';
 import type {
   ChatCompletion,
@@ -140,21 +141,41 @@ export class StreamMeter {
   /** The model the chunks name, for choosing the tokenizer. */
   model: string | undefined;
   firstOutputAt: number | undefined;
-  text = '';
+  /**
+   * The streamed text in order: strings, and chunks nobody parsed (plain content deltas after the
+   * first output), which are read only if the text is needed — no usage was reported, the
+   * stream was cut, or the ledger keeps content. Bounded: past DEFER_LIMIT characters of such
+   * chunks they are read at once.
+   */
+  #parts: (string | StreamChunk)[] = [];
+  #deferredChars = 0;
 
   constructor(private readonly now: () => number) {}
 
-  observe(chunk: ChatCompletionChunk): void {
+  observe(chunk: ChatCompletionChunk | StreamChunk): void {
+    if (chunk instanceof StreamChunk) {
+      // A chunk nobody parsed, after the first output, that reports no usage: only its text
+      // matters, and only maybe.
+      if (!chunk.parsed && this.firstOutputAt !== undefined && chunk.usage() === undefined && !chunk.parsed) {
+        this.#parts.push(chunk);
+        this.#deferredChars += chunk.json().length;
+        if (this.#deferredChars > DEFER_LIMIT) this.#resolve();
+        return;
+      }
+      chunk = chunk.chunk;
+    }
     if (chunk.usage) this.reported = chunk.usage;
     if (this.model === undefined && typeof chunk.model === 'string') this.model = chunk.model;
-    for (const choice of chunk.choices) {
-      const delta = choice.delta;
-      let piece = delta.content ?? '';
-      for (const call of delta.tool_calls ?? []) piece += call.function?.arguments ?? '';
-      if (piece.length === 0) continue;
-      this.firstOutputAt ??= this.now();
-      this.text += piece;
-    }
+    const piece = outputText(chunk);
+    if (piece.length === 0) return;
+    this.firstOutputAt ??= this.now();
+    this.#parts.push(piece);
+  }
+
+  /** Everything streamed so far (content and tool-call arguments). */
+  get text(): string {
+    this.#resolve();
+    return (this.#parts[0] as string | undefined) ?? '';
   }
 
   /** Whether anything reached the caller (a stream with no output is not charged). */
@@ -168,6 +189,28 @@ export class StreamMeter {
     const model = this.model ?? request.model;
     return estimatedUsage(countPromptTokens(request, model), countTextTokens(this.text, model), pricing);
   }
+
+  /** Reads the deferred chunks and joins everything into one string. */
+  #resolve(): void {
+    let text = '';
+    for (const part of this.#parts) text += typeof part === 'string' ? part : outputText(part.chunk);
+    this.#parts = text.length > 0 ? [text] : [];
+    this.#deferredChars = 0;
+  }
+}
+
+// Characters of chunk text a stream meter holds unread before reading it (bounds its memory).
+const DEFER_LIMIT = 64 * 1024;
+
+function outputText(chunk: ChatCompletionChunk): string {
+  let text = '';
+  for (const choice of chunk.choices) {
+    const delta = choice.delta;
+    if (!delta) continue;
+    if (typeof delta.content === 'string') text += delta.content;
+    for (const call of delta.tool_calls ?? []) text += call.function?.arguments ?? '';
+  }
+  return text;
 }
 
 export function estimatedUsage(

@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { Caller, ChatContext, GatewayContext, HostRequest } from './context.js';
 import { SwitchyardError, toSwitchyardError } from './errors/switchyard-error.js';
 import { eventBase, type GatewayEvents } from './events.js';
+import { ABORT_SOURCE, type RequestAbort, type SignalLike } from './request-abort.js';
 import type { GatewayServices } from './services.js';
 import type { StageMiddleware } from './stage.js';
+import { ChatStream } from './stream/chat-stream.js';
 import type { ChatCompletionChunk } from './types/openai.js';
 
 /** What every operation's context holds, before the operation adds its request. */
@@ -27,7 +29,95 @@ export interface ContextInit {
 }
 
 export function newRequestId(): string {
-  return `req_${randomUUID().replace(/-/g, '')}`;
+  // The UUID's hex digits without its dashes (8-4-4-4-12), sliced: cheaper than a RegExp replace.
+  const id = randomUUID();
+  return `req_${id.slice(0, 8)}${id.slice(9, 13)}${id.slice(14, 18)}${id.slice(19, 23)}${id.slice(24)}`;
+}
+
+/** What an HTTP route knows of a request when it makes its context. */
+export interface RequestContextInit {
+  requestId: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  host: HostRequest;
+}
+
+/**
+ * A context as the HTTP routes make it: a class, so a request costs one object with a fixed shape
+ * (an object literal with a getter is defined at run time, and on Node 20 an object spread followed
+ * by more properties, `{ ...fields, operation }`, costs microseconds). Its `signal` is made from
+ * the request's RequestAbort on first use (./request-abort.ts); the route stage reaches the
+ * RequestAbort itself through ABORT_SOURCE.
+ */
+class RequestContext {
+  readonly abortRequest: (reason: unknown) => void;
+  readonly startedAt: number;
+  readonly responseHeaders: Record<string, string>;
+  caller: Caller | undefined = undefined;
+  plan: GatewayContext['plan'] = undefined;
+  readonly attempts: GatewayContext['attempts'] = [];
+  served: GatewayContext['served'] = undefined;
+  usage: GatewayContext['usage'] = undefined;
+  error: GatewayContext['error'] = undefined;
+  readonly state: GatewayContext['state'] = {};
+  readonly log: GatewayContext['log'];
+  response: unknown = undefined;
+  stream: unknown = undefined;
+  readonly [ABORT_SOURCE]: RequestAbort;
+  /** An own accessor, defined in the constructor (SIGNAL_PROPERTY). */
+  declare readonly signal: AbortSignal;
+
+  constructor(
+    readonly services: GatewayServices,
+    abort: RequestAbort,
+    readonly requestId: string,
+    readonly headers: GatewayContext['headers'],
+    readonly host: HostRequest,
+    readonly operation: GatewayContext['operation'],
+    public request: GatewayContext['request'],
+  ) {
+    this[ABORT_SOURCE] = abort;
+    Object.defineProperty(this, 'signal', SIGNAL_PROPERTY);
+    this.abortRequest = (reason) => abort.abort(reason);
+    this.startedAt = services.now();
+    this.responseHeaders = { 'x-switchyard-request-id': requestId };
+    this.log = services.logger;
+  }
+}
+
+/**
+ * `ctx.signal`: an own, enumerable accessor as an object literal's getter would be (a copy of
+ * the context still has a signal), defined with one shared descriptor.
+ */
+const SIGNAL_PROPERTY: PropertyDescriptor = {
+  get(this: { [ABORT_SOURCE]: RequestAbort }): AbortSignal {
+    return this[ABORT_SOURCE].signal;
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/** A fresh context for one HTTP request (see RequestContext). */
+export function createRequestContext<C extends GatewayContext>(
+  services: GatewayServices,
+  abort: RequestAbort,
+  init: RequestContextInit,
+  operation: C['operation'],
+  request: C['request'],
+): C {
+  return new RequestContext(
+    services,
+    abort,
+    init.requestId,
+    init.headers,
+    init.host,
+    operation,
+    request,
+  ) as unknown as C;
+}
+
+/** The RequestAbort behind a context made by createRequestContext, else its AbortSignal. */
+export function abortSourceOf(ctx: GatewayContext): SignalLike {
+  return (ctx as { [ABORT_SOURCE]?: RequestAbort })[ABORT_SOURCE] ?? ctx.signal;
 }
 
 export function contextFields(services: GatewayServices, init: ContextInit): ContextFields {
@@ -85,23 +175,15 @@ export async function runContext(
   else requestOver(ctx, observed, 'ok', undefined);
 }
 
-async function* observeStream(
+function observeStream(
   ctx: ChatContext,
   stream: AsyncIterable<ChatCompletionChunk>,
   events: GatewayEvents,
-): AsyncGenerator<ChatCompletionChunk> {
-  let outcome: 'ok' | 'error' | 'closed' = 'closed';
-  let failure: SwitchyardError | undefined;
-  try {
-    yield* stream;
-    outcome = 'ok';
-  } catch (error) {
-    outcome = 'error';
-    failure = toSwitchyardError(error);
-    throw error;
-  } finally {
-    requestOver(ctx, events, outcome, failure);
-  }
+): AsyncIterable<ChatCompletionChunk> {
+  return ChatStream.from(stream).use({
+    finally: (outcome, error) =>
+      requestOver(ctx, events, outcome, outcome === 'error' ? toSwitchyardError(error) : undefined),
+  });
 }
 
 function requestOver(

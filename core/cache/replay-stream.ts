@@ -4,6 +4,7 @@
  * reason; then one usage chunk (`choices: []`). Used to answer a streaming request from the
  * cache; the accounting stage hides the usage chunk from a client that did not ask for it.
  */
+import { ChatStream } from '../stream/chat-stream.js';
 import type {
   ChatCompletion,
   ChatCompletionChoice,
@@ -99,7 +100,7 @@ export function pieces(text: string, size: number): string[] {
   return out;
 }
 
-/** The chunks as an async stream, for `ctx.stream`. */
-export async function* replayStream(answer: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
-  yield* replayChunks(answer);
+/** The chunks as a stream, for `ctx.stream`: one batch, so they leave in one write. */
+export function replayStream(answer: ChatCompletion): ChatStream {
+  return ChatStream.ofChunks(replayChunks(answer));
 }

@@ -1,10 +1,13 @@
 /**
  * Reads a configuration file (YAML or JSON), validates it and reports every problem with its
  * file, line and column. The `yaml` package keeps source positions, which JSON.parse cannot.
+ * It is loaded on the first parse, not with this module: a gateway configured by an object
+ * never needs it.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type * as Yaml from 'yaml';
 import { ConfigError, schemaIssues, type ConfigIssue } from './validate.js';
 import { gatewayConfigSchema } from './schema.js';
 import type { GatewayConfig } from './types.js';
@@ -15,8 +18,13 @@ export interface ParsedFile {
   locate(path: string): { line: number; column: number } | undefined;
 }
 
+let yaml: typeof Yaml | undefined;
+/** `yaml` on first use (its `node` entry is CommonJS: the same module `import` would load). */
+const loadYaml = (): typeof Yaml => (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+
 /** Parses YAML or JSON text (JSON is YAML), keeping positions. Syntax errors are ConfigErrors. */
 export function parseConfigText(text: string, file: string): ParsedFile {
+  const { LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -34,7 +42,7 @@ export function parseConfigText(text: string, file: string): ParsedFile {
   };
 }
 
-function locate(doc: Document, lineCounter: LineCounter, path: string) {
+function locate(doc: Yaml.Document, lineCounter: Yaml.LineCounter, path: string) {
   const segments = path
     .split('/')
     .slice(1)
@@ -43,7 +51,7 @@ function locate(doc: Document, lineCounter: LineCounter, path: string) {
   for (let depth = segments.length; depth >= 0; depth--) {
     const keys = segments.slice(0, depth).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
     const node = depth === 0 ? doc.contents : doc.getIn(keys, true);
-    if (isNode(node) && node.range) {
+    if (loadYaml().isNode(node) && node.range) {
       const { line, col } = lineCounter.linePos(node.range[0]);
       return { line, column: col };
     }

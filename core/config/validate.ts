@@ -1,10 +1,12 @@
 /**
  * Schema validation with ajv, compiled once. Errors come back as `ConfigIssue`s that name the
- * JSON path and what was expected; ./load.ts adds file, line and column.
+ * JSON path and what was expected; ./load.ts adds file, line and column. The gateway
+ * configuration's own schema is compiled ahead of time (./config-validator.generated.ts).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { JsonSchema } from '../provider.js';
+import { SCHEMA_HASH, validateConfig } from './config-validator.generated.js';
 import { gatewayConfigSchema } from './schema.js';
 import type { GatewayConfig } from './types.js';
 
@@ -31,14 +33,18 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${where}${issue.path || '/'} ${issue.message}`;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+/** The options every schema is compiled with, ahead of time (./generate-validator.ts) or here. */
+export const CONFIG_AJV_OPTIONS = { allErrors: true, strict: false } as const;
+
+let ajv: Ajv | undefined;
 const cache = new WeakMap<JsonSchema, ValidateFunction>();
 
 /** Validates a value against a schema; returns the issues (empty when valid). */
 export function schemaIssues(schema: JsonSchema, value: unknown, basePath = ''): ConfigIssue[] {
   let validate = cache.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = schema === gatewayConfigSchema ? precompiled() : undefined;
+    validate ??= (ajv ??= new Ajv(CONFIG_AJV_OPTIONS)).compile(schema);
     cache.set(schema, validate);
   }
   if (validate(value)) return [];
@@ -48,6 +54,23 @@ export function schemaIssues(schema: JsonSchema, value: unknown, basePath = ''):
 export function validateGatewayConfig(value: unknown): asserts value is GatewayConfig {
   const issues = schemaIssues(gatewayConfigSchema, value);
   if (issues.length > 0) throw new ConfigError(issues);
+}
+
+/** The ahead-of-time validator, unless the schema changed since it was generated. */
+function precompiled(): ValidateFunction | undefined {
+  return SCHEMA_HASH === schemaHash(gatewayConfigSchema) ? validateConfig : undefined;
+}
+
+/** A short fingerprint of a schema (FNV-1a over its JSON), to tell a stale generated validator. */
+export function schemaHash(schema: JsonSchema): string {
+  const text = JSON.stringify(schema);
+  let hash = 0x811c9dc5;
+  let second = 0;
+  for (let i = 0; i < text.length; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    second = (Math.imul(second, 31) + text.charCodeAt(i)) >>> 0;
+  }
+  return `${hash.toString(16).padStart(8, '0')}${second.toString(16).padStart(8, '0')}`;
 }
 
 function toIssue(error: ErrorObject, basePath: string): ConfigIssue {

@@ -1,11 +1,12 @@
 import { SwitchyardError, toSwitchyardError } from '../errors/switchyard-error.js';
 import type { Attempt } from '../context.js';
+import type { SignalLike } from '../request-abort.js';
 
 /**
  * Normalises what an attempt threw. An abort caused by the client or the deadline is reported as
  * such, whatever the provider made of it.
  */
-export function attemptError(error: unknown, clientSignal: AbortSignal, deadlineAt: number, now: number) {
+export function attemptError(error: unknown, clientSignal: SignalLike, deadlineAt: number, now: number) {
   if (clientSignal.aborted) return abortedError(clientSignal, error);
   if (now >= deadlineAt && !(SwitchyardError.isInstance(error) && error.code !== 'SY_ERR_UPSTREAM_TIMEOUT')) {
     return new SwitchyardError(
@@ -40,7 +41,7 @@ export function recordAttempt(
 }
 
 /** Why the request's signal fired: the deadline (when the dispatcher aborted it), else the client. */
-export function abortedError(signal: AbortSignal, cause?: unknown): SwitchyardError {
+export function abortedError(signal: SignalLike, cause?: unknown): SwitchyardError {
   const reason: unknown = signal.reason;
   if (SwitchyardError.isInstance(reason) && reason.code === 'SY_ERR_DEADLINE_EXCEEDED') {
     return new SwitchyardError(

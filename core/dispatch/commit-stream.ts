@@ -9,63 +9,40 @@
  */
 import type { ChatCompletionChunk } from '../types/openai.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
+import { ChatStream } from '../stream/chat-stream.js';
+import { hasOutput } from '../stream/stream-chunk.js';
+
+export { hasOutput };
 
 export async function commitStream(
   chunks: AsyncIterable<ChatCompletionChunk>,
   provider: string,
-): Promise<AsyncIterable<ChatCompletionChunk>> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  const readAhead: ChatCompletionChunk[] = [];
+): Promise<ChatStream> {
+  const stream = ChatStream.from(chunks);
   try {
-    while (true) {
-      const step = await iterator.next();
-      if (step.done) {
-        throw new SwitchyardError(
-          'SY_ERR_UPSTREAM_SERVER_ERROR',
-          `Provider ${provider} closed the stream before any output.`,
-          {
-            provider,
-          },
-        );
-      }
-      readAhead.push(step.value);
-      if (hasOutput(step.value)) break;
+    const found = await stream.peekUntil((piece) => hasOutput(piece.chunk));
+    if (!found) {
+      throw new SwitchyardError(
+        'SY_ERR_UPSTREAM_SERVER_ERROR',
+        `Provider ${provider} closed the stream before any output.`,
+        { provider },
+      );
     }
   } catch (error) {
-    void iterator.return?.().catch(() => undefined);
+    stream.cancel();
     throw error;
   }
-  return replay(readAhead, iterator, provider);
-}
-
-async function* replay(
-  readAhead: ChatCompletionChunk[],
-  iterator: AsyncIterator<ChatCompletionChunk>,
-  provider: string,
-): AsyncGenerator<ChatCompletionChunk> {
-  let finished = readAhead.some(hasFinish);
-  let done = false;
-  try {
-    yield* readAhead;
-    while (true) {
-      let step: IteratorResult<ChatCompletionChunk>;
-      try {
-        step = await iterator.next();
-      } catch (error) {
-        done = true;
-        throw interrupted(provider, error);
-      }
-      if (step.done) {
-        done = true;
-        if (!finished) throw interrupted(provider, undefined);
-        return;
-      }
-      if (hasFinish(step.value)) finished = true;
-      yield step.value;
-    }
-  } finally {
-    if (!done) await iterator.return?.().catch(() => undefined);
-  }
+  let finished = false;
+  return stream.use({
+    chunk(piece) {
+      if (!finished && piece.finishes()) finished = true;
+      return piece;
+    },
+    end() {
+      if (!finished) throw interrupted(provider, undefined);
+    },
+    error: (error) => interrupted(provider, error),
+  });
 }
 
 function interrupted(provider: string, cause: unknown): SwitchyardError {
@@ -73,25 +50,6 @@ function interrupted(provider: string, cause: unknown): SwitchyardError {
   return new SwitchyardError(
     'SY_ERR_UPSTREAM_STREAM_INTERRUPTED',
     `Provider ${provider} failed mid-stream: ${reason}`,
-    {
-      provider,
-      cause,
-    },
+    { provider, cause },
   );
-}
-
-function hasFinish(chunk: ChatCompletionChunk): boolean {
-  return chunk.choices.some((choice) => choice.finish_reason !== null && choice.finish_reason !== undefined);
-}
-
-export function hasOutput(chunk: ChatCompletionChunk): boolean {
-  for (const choice of chunk.choices) {
-    if (choice.finish_reason) return true;
-    const delta = choice.delta;
-    if (!delta) continue;
-    if (typeof delta.content === 'string' && delta.content.length > 0) return true;
-    if (typeof delta.refusal === 'string' && delta.refusal.length > 0) return true;
-    if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) return true;
-  }
-  return false;
 }

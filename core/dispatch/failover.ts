@@ -12,12 +12,16 @@ import type { Attempt, Candidate } from '../context.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import { abortedError, attemptError, recordAttempt } from './attempt-error.js';
 import { backoffMs, sleep } from './timing.js';
+import { realSignal, type SignalLike } from '../request-abort.js';
 
-export interface FailoverInput<T> {
+export interface FailoverInput<T, S extends SignalLike = AbortSignal> {
   candidates: readonly Candidate[];
   policy: Required<FailoverConfig>;
-  /** Aborted when the client leaves. */
-  signal: AbortSignal;
+  /**
+   * Aborted when the client leaves: the request's AbortSignal, or (the route stage) its
+   * RequestAbort, which makes no AbortSignal unless one is needed.
+   */
+  signal: S;
   /**
    * Aborts `signal`. When given, the deadline aborts the request's own signal (one timer for the
    * whole run) rather than a controller made for every attempt.
@@ -27,8 +31,12 @@ export interface FailoverInput<T> {
   startedAt: number;
   now: () => number;
   attempts: Attempt[];
-  /** Makes one attempt. Its signal aborts on client disconnect, and on the deadline until it resolves. */
-  call(candidate: Candidate, signal: AbortSignal): Promise<T>;
+  /**
+   * Makes one attempt. Its signal aborts on client disconnect, and on the deadline until it
+   * resolves: `signal` itself when the deadline aborts the request (`abortRequest`), else one
+   * made for the attempt.
+   */
+  call(candidate: Candidate, signal: S | AbortSignal): Promise<T>;
 }
 
 export interface FailoverResult<T> {
@@ -36,7 +44,9 @@ export interface FailoverResult<T> {
   candidate: Candidate;
 }
 
-export async function runWithFailover<T>(input: FailoverInput<T>): Promise<FailoverResult<T>> {
+export async function runWithFailover<T, S extends SignalLike = AbortSignal>(
+  input: FailoverInput<T, S>,
+): Promise<FailoverResult<T>> {
   const { candidates, policy, signal, now, attempts } = input;
   if (candidates.length === 0) {
     throw new SwitchyardError(
@@ -47,13 +57,8 @@ export async function runWithFailover<T>(input: FailoverInput<T>): Promise<Failo
   const deadlineAt = input.startedAt + policy.deadlineMs;
   let lastError: SwitchyardError | undefined;
   let deadline: ReturnType<typeof requestDeadline> | undefined;
+  // One async function, not one per loop: the whole run settles the deadline on its way out.
   try {
-    return await attemptAll();
-  } finally {
-    deadline?.settle();
-  }
-
-  async function attemptAll(): Promise<FailoverResult<T>> {
     outer: for (const candidate of candidates) {
       for (let retry = 0; retry <= policy.retriesPerCandidate; retry++) {
         if (attempts.length >= policy.maxAttempts) break outer;
@@ -62,7 +67,7 @@ export async function runWithFailover<T>(input: FailoverInput<T>): Promise<Failo
           // A Retry-After beyond the cap, or past the deadline, means: give up on this candidate.
           if (wait === undefined || now() + wait >= deadlineAt) continue outer;
           try {
-            await sleep(wait, signal);
+            await sleep(wait, realSignal(signal));
           } catch {
             throw abortedError(signal);
           }
@@ -107,6 +112,8 @@ export async function runWithFailover<T>(input: FailoverInput<T>): Promise<Failo
       `All ${attempts.length} attempt(s) failed; last error: ${lastError.message}`,
       { status: lastError.status, retryable: false, retryAfterMs: lastError.retryAfterMs, cause: lastError },
     );
+  } finally {
+    deadline?.settle();
   }
 }
 
@@ -142,7 +149,7 @@ function requestDeadline(abortRequest: (reason: unknown) => void, remainingMs: n
  * One attempt's signal: follows the client's signal always, and the deadline until the attempt
  * settles (a committed stream then runs on, bounded by the provider's idle timeout).
  */
-function startAttempt(client: AbortSignal, remainingMs: number) {
+function startAttempt(client: SignalLike, remainingMs: number) {
   const controller = new AbortController();
   const onClientAbort = () => controller.abort(client.reason);
   client.addEventListener('abort', onClientAbort, { once: true });

@@ -6,6 +6,7 @@
 import type { CatalogEntry } from '../catalog.js';
 import type { Candidate, GatewayContext } from '../context.js';
 import type { ProviderHealth } from './provider-health.js';
+import type { SignalLike } from '../request-abort.js';
 import type { AttemptTrace, RequestTrace, TraceHeaders } from '../tracing/trace-context.js';
 
 export class ObservedAttempt {
@@ -31,7 +32,7 @@ export class ObservedAttempt {
   }
 
   /** `signal` is the attempt's: an attempt cut by the client or the deadline says nothing about the provider. */
-  failed(error: unknown, signal: AbortSignal): void {
+  failed(error: unknown, signal: SignalLike): void {
     this.health?.settled(this.entry, error, signal.aborted);
     this.span.end(error);
   }

@@ -4,12 +4,13 @@
  * answer written as JSON or as server-sent events in the route's own wire format.
  */
 import { SwitchyardError } from '../errors/switchyard-error.js';
-import type { ChatContext, GatewayContext } from '../context.js';
+import type { ChatContext, EmbeddingsContext, GatewayContext } from '../context.js';
 import type { GatewayEvents } from '../events.js';
-import { contextFields, newRequestId, runContext, type ContextFields } from '../request-context.js';
+import { RequestAbort } from '../request-abort.js';
+import { createRequestContext, newRequestId, runContext, type ContextFields } from '../request-context.js';
 import type { GatewayServices } from '../services.js';
 import type { StageMiddleware } from '../stage.js';
-import type { ChatCompletion, ChatCompletionRequest } from '../types/openai.js';
+import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest } from '../types/openai.js';
 import type { InflightTracker } from './inflight.js';
 import type { HttpCall } from './http-call.js';
 import {
@@ -41,46 +42,87 @@ export type { ContextFields };
 
 export type Exchange = ReturnType<typeof createExchange>;
 
+/** How a route spells a complete answer. */
+interface JsonWire<R> {
+  json(response: R): unknown;
+}
+
+const EMBEDDINGS_WIRE: JsonWire<unknown> = { json: (response) => response };
+
 export function createExchange(deps: ExchangeDeps) {
   const { services, chain, inflight, events } = deps;
 
-  function base(call: HttpCall, controller: AbortController): ContextFields {
-    const requestId = newRequestId();
-    call.res.setHeader('x-switchyard-request-id', requestId);
-    return contextFields(services, {
-      requestId,
-      signal: controller.signal,
-      abortRequest: (reason) => controller.abort(reason),
-      headers: call.req.headers,
-      host: call.host,
-    });
-  }
-
-  /** Runs `work` as a tracked request whose signal aborts when the client disconnects. */
-  async function tracked(
-    call: HttpCall,
-    work: (controller: AbortController) => Promise<void>,
-  ): Promise<void> {
+  /**
+   * Registers a request for shutdown's drain and aborts it when the client disconnects; returns
+   * the function that ends both. Throws when the gateway is closing.
+   */
+  function enter(call: HttpCall, abort: RequestAbort): () => void {
     if (inflight.closing) {
       throw new SwitchyardError(
         'SY_ERR_GATEWAY_SHUTTING_DOWN',
         'The gateway is shutting down; retry on another instance.',
       );
     }
-    const { controller, leave } = inflight.enter();
+    inflight.add(abort);
     const res = call.res;
     const onClose = () => {
       if (!res.writableFinished) {
-        controller.abort(new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The client closed the connection.'));
+        abort.abort(new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The client closed the connection.'));
       }
     };
-    res.once('close', onClose);
-    try {
-      await work(controller);
-    } finally {
+    res.on('close', onClose);
+    return () => {
       res.off('close', onClose);
+      inflight.remove(abort);
+    };
+  }
+
+  /** A fresh context for `call`; its signal aborts through `abort`. */
+  function newContext<C extends GatewayContext>(
+    call: HttpCall,
+    abort: RequestAbort,
+    operation: C['operation'],
+    request: C['request'],
+  ): C {
+    const init = { requestId: newRequestId(), headers: call.req.headers, host: call.host };
+    return createRequestContext<C>(services, abort, init, operation, request);
+  }
+
+  /**
+   * Runs a validated non-streaming request through the chain as a tracked request and answers
+   * with `json` of its response, in one write with every header.
+   */
+  async function answer<C extends GatewayContext>(
+    call: HttpCall,
+    operation: C['operation'],
+    request: C['request'],
+    wire: JsonWire<NonNullable<C['response']>>,
+  ): Promise<void> {
+    const abort = new RequestAbort();
+    const leave = enter(call, abort);
+    try {
+      const ctx = newContext<C>(call, abort, operation, request);
+      await runChain(ctx, call);
+      respond(call, ctx, wire);
+    } finally {
       leave();
     }
+  }
+
+  /** Writes the answer; a failure to shape it still carries the request's headers. */
+  function respond<C extends GatewayContext>(
+    call: HttpCall,
+    ctx: C,
+    wire: JsonWire<NonNullable<C['response']>>,
+  ): void {
+    let body: unknown;
+    try {
+      body = wire.json(ctx.response as NonNullable<C['response']>);
+    } catch (error) {
+      call.setHeaders(ctx.responseHeaders);
+      throw error;
+    }
+    call.send(200, body, ctx.responseHeaders);
   }
 
   async function runChain(ctx: GatewayContext, call: HttpCall): Promise<void> {
@@ -113,28 +155,34 @@ export function createExchange(deps: ExchangeDeps) {
       clearInterval(keepAlive);
     }
     call.takeOver();
-    startSse(res, ctx.responseHeaders);
+    // The first output is already here: the headers go out with it.
+    startSse(res, ctx.responseHeaders, false);
     await pipeSse(res, ctx.stream ?? emptyStream(), keepAliveMs, encoder);
   }
 
   /** Runs a validated chat request through the chain and writes the answer in `wire`'s format. */
-  async function chat(call: HttpCall, request: ChatCompletionRequest, wire: ChatWire): Promise<void> {
-    await tracked(call, async (controller) => {
-      const ctx: ChatContext = {
-        ...base(call, controller),
-        operation: 'chat',
-        request,
-        response: undefined,
-        stream: undefined,
-      };
-      if (request.stream === true) return streamChat(call, ctx, wire.encoder());
-      await runChain(ctx, call);
-      call.setHeaders(ctx.responseHeaders);
-      call.send(200, wire.json(ctx.response as ChatCompletion));
-    });
+  function chat(call: HttpCall, request: ChatCompletionRequest, wire: ChatWire): Promise<void> {
+    if (request.stream !== true) return answer<ChatContext>(call, 'chat', request, wire);
+    return chatStreamed(call, request, wire);
   }
 
-  return { base, tracked, runChain, chat };
+  async function chatStreamed(call: HttpCall, request: ChatCompletionRequest, wire: ChatWire): Promise<void> {
+    const abort = new RequestAbort();
+    const leave = enter(call, abort);
+    try {
+      const ctx = newContext<ChatContext>(call, abort, 'chat', request);
+      await streamChat(call, ctx, wire.encoder());
+    } finally {
+      leave();
+    }
+  }
+
+  /** Runs a validated embeddings request through the chain and answers with its JSON. */
+  function embeddings(call: HttpCall, request: EmbeddingsRequest): Promise<void> {
+    return answer<EmbeddingsContext>(call, 'embeddings', request, EMBEDDINGS_WIRE);
+  }
+
+  return { runChain, chat, embeddings };
 }
 
 // eslint-disable-next-line require-yield

@@ -3,7 +3,6 @@
  * fresh context (./exchange.ts), and write the result as JSON or as server-sent events.
  */
 import type { HttpCall } from './http-call.js';
-import type { EmbeddingsContext } from '../context.js';
 import type { ChatCompletionRequest, EmbeddingsRequest } from '../types/openai.js';
 import { createAnthropicMessagesHandler } from './anthropic-messages-handler.js';
 import { createExchange, OPENAI_WIRE, type ExchangeDeps } from './exchange.js';
@@ -28,18 +27,7 @@ export function createHandlers(deps: HandlerDeps) {
   async function embeddings(call: HttpCall): Promise<void> {
     const body = await readJsonBody(call.req, bodyLimitBytes, call.parsedBody);
     const request: EmbeddingsRequest = validateEmbeddingsRequest(body);
-    await exchange.tracked(call, async (controller) => {
-      const ctx: EmbeddingsContext = {
-        ...exchange.base(call, controller),
-        operation: 'embeddings',
-        request,
-        response: undefined,
-        stream: undefined,
-      };
-      await exchange.runChain(ctx, call);
-      call.setHeaders(ctx.responseHeaders);
-      call.send(200, ctx.response);
-    });
+    await exchange.embeddings(call, request);
   }
 
   async function models(call: HttpCall): Promise<void> {

@@ -17,8 +17,8 @@ export interface HttpCall {
   /** The host framework's objects, for the `identify` hook. */
   readonly host: HostRequest;
   setHeaders(headers: Readonly<Record<string, string>>): void;
-  /** Answers with a JSON body. */
-  send(status: number, body: unknown): void;
+  /** Answers with a JSON body, and `headers` besides the content type and length. */
+  send(status: number, body: unknown, headers?: Readonly<Record<string, string>>): void;
   /** The route writes the response itself from now on (server-sent events). */
   takeOver(): void;
 }
@@ -39,12 +39,21 @@ export function nodeCall(
     setHeaders(headers) {
       for (const name in headers) res.setHeader(name, headers[name] as string);
     },
-    send(status, body) {
-      const text = JSON.stringify(body);
-      res.writeHead(status, {
+    send(status, body, headers) {
+      let text: string;
+      try {
+        text = JSON.stringify(body);
+      } catch (error) {
+        if (headers) this.setHeaders(headers);
+        throw error;
+      }
+      // One header object for writeHead: no setHeader per header.
+      const head: Record<string, string | number> = {
         'content-type': 'application/json; charset=utf-8',
         'content-length': Buffer.byteLength(text),
-      });
+      };
+      for (const name in headers) head[name] = headers[name] as string;
+      res.writeHead(status, head);
       res.end(text);
     },
     takeOver() {},
@@ -62,7 +71,8 @@ export function koaCall(ctx: Context): HttpCall {
     setHeaders(headers) {
       ctx.set(headers as Record<string, string>);
     },
-    send(status, body) {
+    send(status, body, headers) {
+      if (headers) ctx.set(headers as Record<string, string>);
       ctx.respond = true;
       ctx.status = status;
       ctx.body = body;

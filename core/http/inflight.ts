@@ -2,8 +2,13 @@
  * Tracks in-flight requests so close() can drain them: stop taking new ones, wait for those
  * running (streams included) up to a grace period, then abort what is left.
  */
+/** What the tracker can abort: an AbortController, or a request's RequestAbort. */
+export interface Abortable {
+  abort(reason?: unknown): void;
+}
+
 export class InflightTracker {
-  private readonly running = new Set<AbortController>();
+  private readonly running = new Set<Abortable>();
   private idle: (() => void) | undefined;
   closing = false;
 
@@ -18,6 +23,17 @@ export class InflightTracker {
         if (this.running.size === 0) this.idle?.();
       },
     };
+  }
+
+  /** Registers a request that aborts through `request` (no closure made per request). */
+  add(request: Abortable): void {
+    this.running.add(request);
+  }
+
+  /** Ends what `add` registered. */
+  remove(request: Abortable): void {
+    this.running.delete(request);
+    if (this.running.size === 0) this.idle?.();
   }
 
   get size(): number {

@@ -4,7 +4,6 @@
  * application already parsed the body (koa-bodyparser, express.json()), that value is used.
  */
 import type { IncomingMessage } from 'node:http';
-import getRawBody from 'raw-body';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 
 export async function readJsonBody(
@@ -18,21 +17,12 @@ export async function readJsonBody(
   ) {
     return parsed;
   }
-  const declared = Number(req.headers['content-length']);
+  const header = req.headers['content-length'];
+  const declared = header === undefined ? NaN : Number(header);
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
-  let text: string;
-  try {
-    text = await getRawBody(req, { limit: limitBytes, encoding: 'utf8' });
-  } catch (error) {
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') throw tooLarge(limitBytes);
-    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      throw new SwitchyardError('SY_ERR_REQUEST_INVALID', 'The body must be UTF-8 encoded JSON.');
-    }
-    throw new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The request body could not be read.', {
-      cause: error,
-    });
-  }
+  let text = await readText(req, limitBytes, Number.isFinite(declared) ? declared : undefined);
+  // A byte order mark is not JSON; it is dropped, as a UTF-8 decoder does.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.length === 0) {
     throw new SwitchyardError(
       'SY_ERR_REQUEST_INVALID_JSON',
@@ -47,6 +37,62 @@ export async function readJsonBody(
       `The request body is not valid JSON: ${(error as Error).message}`,
     );
   }
+}
+
+function unreadable(cause?: unknown): SwitchyardError {
+  return new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The request body could not be read.', { cause });
+}
+
+/**
+ * The body as UTF-8 text: the chunks kept as they come and decoded once at the end. Past
+ * `limitBytes` it stops reading (the stream is left paused) and fails with 413; a body shorter or
+ * longer than its Content-Length, or cut by the client, cannot be read.
+ */
+function readText(req: IncomingMessage, limitBytes: number, declared: number | undefined): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    if (req.readable === false) {
+      reject(unreadable(new Error('stream is not readable')));
+      return;
+    }
+    const parts: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const fail = (error: SwitchyardError) => {
+      cleanup();
+      req.unpipe();
+      req.pause();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) fail(tooLarge(limitBytes));
+      else parts.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      if (declared !== undefined && size !== declared) {
+        reject(unreadable(new Error('request size did not match content length')));
+        return;
+      }
+      resolve(
+        parts.length === 1
+          ? (parts[0] as Buffer).toString('utf8')
+          : Buffer.concat(parts, size).toString('utf8'),
+      );
+    };
+    const onError = (error: unknown) => fail(unreadable(error));
+    // Cut by the client: 'close' comes before any 'end'.
+    const onClose = () => fail(unreadable(new Error('request closed before its end')));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 function tooLarge(limitBytes: number): SwitchyardError {

@@ -1,16 +1,17 @@
-import Router from 'koa-router';
-import type { Context, Middleware } from 'koa';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { createHandlers } from './handlers.js';
-import { koaCall, nodeCall, type HttpCall } from './http-call.js';
+import { nodeCall, type HttpCall } from './http-call.js';
 import { respondWithError } from './error-response.js';
 
 export type Handlers = ReturnType<typeof createHandlers>;
 type Handler = (call: HttpCall) => Promise<void>;
 
-/** The OpenAI-compatible routes, and the Anthropic-compatible `/v1/messages`. */
-function routes(handlers: Handlers): [method: 'GET' | 'POST', path: string, handler: Handler][] {
+/**
+ * The OpenAI-compatible routes, and the Anthropic-compatible `/v1/messages`. Koa serves the same
+ * table through koa-router in ../gateway-koa.ts, loaded only when Koa is used.
+ */
+export function routes(handlers: Handlers): [method: 'GET' | 'POST', path: string, handler: Handler][] {
   return [
     ['POST', '/v1/chat/completions', handlers.chat],
     ['POST', '/v1/embeddings', handlers.embeddings],
@@ -21,17 +22,6 @@ function routes(handlers: Handlers): [method: 'GET' | 'POST', path: string, hand
     ['GET', '/ready', handlers.ready],
     ['GET', '/metrics', handlers.metrics],
   ];
-}
-
-/** The routes as koa-router routes; with a prefix they mount under it (`/llm/v1/...`). */
-export function createRouter(handlers: Handlers, prefix = ''): Router {
-  const router = new Router(prefix ? { prefix } : {});
-  for (const [method, path, handler] of routes(handlers)) {
-    const middleware = ((ctx: Context) => handler(koaCall(ctx))) as Middleware;
-    if (method === 'GET') router.get(path, middleware);
-    else router.post(path, middleware);
-  }
-  return router;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { CatalogEntry } from '../catalog.js';
 import type { RoutingPlan } from '../context.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
-import { buildFacts, type DecisionInput, type Facts } from './facts.js';
+import { buildFacts, requestBasics, type DecisionInput, type Facts, type RequestBasics } from './facts.js';
 import * as F from './filters.js';
 import { truthy } from './logic.js';
 import type { PolicyCatalog } from './policy-catalog.js';
@@ -61,7 +61,19 @@ export function decide(
   env: DecideEnv,
   trace = false,
 ): Decision {
-  const facts = buildFacts(input, policy.headers);
+  // Without rules and without a trace only the filters read facts, and only the request's
+  // basics: the rest (text, complexity, caller, time) is built if someone reads `decision.facts`.
+  const lazy = policy.rules.length === 0 && !trace;
+  const facts = lazy ? undefined : buildFacts(input, policy.headers);
+  const basics: RequestBasics = facts ? facts.request : requestBasics(input);
+  const factsOf = (): Facts => facts ?? buildFacts(input, policy.headers);
+  const decision = (plan: RoutingPlan | undefined, error: SwitchyardError | undefined): Decision => {
+    const revision = policy.revision;
+    if (!facts) return new LazyDecision(decidedBy, revision, plan, error, t, input, policy.headers);
+    return plan
+      ? { decidedBy, revision, plan, trace: t, facts }
+      : { decidedBy, revision, error, trace: t, facts };
+  };
   const t: DecisionTrace | undefined = trace
     ? {
         revision: policy.revision,
@@ -78,7 +90,7 @@ export function decide(
   let decidedBy = 'default';
   const fail = (error: SwitchyardError, outcome: 'deny' | 'error' = 'error'): Decision => {
     if (t) Object.assign(t, { outcome, error: { code: error.code, message: error.message } });
-    return { decidedBy, revision: policy.revision, error, trace: t, facts };
+    return decision(undefined, error);
   };
 
   // 1. Rules, in order. `continue` rules add requirements and settings; the first other match decides.
@@ -87,7 +99,7 @@ export function decide(
   const settings: RuleSettings = {};
   let labels: Record<string, string> | undefined;
   for (const rule of policy.rules) {
-    const matched = rule.when === undefined || truthy(rule.when(facts));
+    const matched = rule.when === undefined || truthy(rule.when(factsOf()));
     t?.rules.push({ name: rule.name, matched });
     if (!matched) continue;
     if (rule.require) requirements.push({ rule: rule.name, req: rule.require });
@@ -195,7 +207,7 @@ export function decide(
       ),
     );
   }
-  for (const filter of filtersFor(facts, prefs, requirements, decided, env)) {
+  for (const filter of filtersFor(basics, factsOf, prefs, requirements, decided, env)) {
     // Every candidate's circuit open: trying them (as probes) beats failing outright.
     if (filter.name === 'circuit' && remaining.every((w) => filter.reject(w) !== undefined)) continue;
     remaining = applyFilter(filter, remaining, removed);
@@ -208,7 +220,13 @@ export function decide(
   const { ordered, arm } = orderCandidates(
     strategy,
     remaining.filter((w) => !w.fallback),
-    { facts, stats: env.stats, sticky: route?.sticky ?? 'none', random: env.random ?? Math.random },
+    {
+      basics,
+      facts: factsOf,
+      stats: env.stats,
+      sticky: route?.sticky ?? 'none',
+      random: env.random ?? Math.random,
+    },
   );
   let final = [...byProviderOrder(ordered, prefs.order), ...remaining.filter((w) => w.fallback)];
   if (!prefs.allowFallbacks) final = final.slice(0, 1);
@@ -216,11 +234,7 @@ export function decide(
     Object.assign(t, { strategy, arm });
     t.plan = final.map((w) => ({
       ref: w.entry.ref,
-      estimatedCostUsd: F.estimatedCost(
-        w.entry,
-        facts.request.estimatedPromptTokens,
-        facts.request.maxOutputTokens,
-      ),
+      estimatedCostUsd: F.estimatedCost(w.entry, basics.estimatedPromptTokens, basics.maxOutputTokens),
       fallback: w.fallback,
     }));
   }
@@ -238,7 +252,38 @@ export function decide(
   if (labels) plan.labels = labels;
   if (arm) plan.arm = arm;
   Object.assign(plan, settings);
-  return { decidedBy, revision: policy.revision, plan, trace: t, facts };
+  return decision(plan, undefined);
+}
+
+/** A decision whose facts are built when first read (a decision without rules). */
+class LazyDecision implements Decision {
+  readonly plan?: RoutingPlan;
+  readonly error?: SwitchyardError;
+  readonly trace: DecisionTrace | undefined;
+  #facts: Facts | undefined;
+  readonly #input: DecisionInput;
+  readonly #headers: readonly string[];
+
+  constructor(
+    readonly decidedBy: string,
+    readonly revision: string,
+    plan: RoutingPlan | undefined,
+    error: SwitchyardError | undefined,
+    trace: DecisionTrace | undefined,
+    input: DecisionInput,
+    headers: readonly string[],
+  ) {
+    // The keys a plain decision has: `plan` or `error`, and `trace`.
+    if (plan) this.plan = plan;
+    else this.error = error;
+    this.trace = trace;
+    this.#input = input;
+    this.#headers = headers;
+  }
+
+  get facts(): Facts {
+    return (this.#facts ??= buildFacts(this.#input, this.#headers));
+  }
 }
 
 function applyFilter(filter: F.Filter, candidates: F.Working[], removed: F.Removal[]): F.Working[] {
@@ -252,13 +297,13 @@ function applyFilter(filter: F.Filter, candidates: F.Working[], removed: F.Remov
 }
 
 function filtersFor(
-  facts: Facts,
+  r: RequestBasics,
+  factsOf: () => Facts,
   prefs: RequestPreferences,
   requirements: readonly { rule: string; req: DataRequirements }[],
   decided: CompiledRule | undefined,
   env: DecideEnv,
 ): F.Filter[] {
-  const r = facts.request;
   const filters: F.Filter[] = [];
   if (prefs.only) filters.push(F.providerListFilter('preference:only', prefs.only, true));
   if (prefs.ignore) filters.push(F.providerListFilter('preference:ignore', prefs.ignore, false));
@@ -280,6 +325,7 @@ function filtersFor(
     filters.push(F.dataFilter('preference:data_collection', { trainsOnData: false }));
   const filter = decided?.route?.filter;
   if (filter && decided) {
+    const facts = factsOf();
     filters.push(
       F.ruleFilter(decided.name, (entry) =>
         truthy(filter({ ...facts, candidate: F.candidateFacts(entry, env.stats, facts) })),

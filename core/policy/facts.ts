@@ -73,6 +73,84 @@ const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const IMAGE_TOKENS = 765;
 const LABELS_HEADER = 'x-switchyard-labels';
 
+/** The request facts the candidate filters and the cost-based strategies read. */
+export type RequestBasics = Pick<
+  RequestFacts,
+  | 'operation'
+  | 'estimatedPromptTokens'
+  | 'maxOutputTokens'
+  | 'messageCount'
+  | 'hasTools'
+  | 'hasImages'
+  | 'hasJsonSchema'
+  | 'stream'
+>;
+
+interface Measured {
+  /** The prompt's text (messages, tool definitions, embedding inputs), when asked for. */
+  text: string;
+  textLength: number;
+  images: number;
+  messageCount: number;
+  hasTools: boolean;
+  hasJsonSchema: boolean;
+  maxOutputTokens: number | null;
+  temperature: number | null;
+}
+
+/** Reads the request once; `keepText` joins the text too (for the complexity score). */
+function measure(input: DecisionInput, keepText: boolean): Measured {
+  const { request } = input;
+  const out: Measured = {
+    text: '',
+    textLength: 0,
+    images: 0,
+    messageCount: 0,
+    hasTools: false,
+    hasJsonSchema: false,
+    maxOutputTokens: null,
+    temperature: null,
+  };
+  if (input.operation === 'chat') {
+    const chat = request as ChatCompletionRequest;
+    out.messageCount = chat.messages.length;
+    for (const message of chat.messages) collectText(message.content, out, keepText);
+    out.hasTools = (chat.tools?.length ?? 0) > 0;
+    out.hasJsonSchema = chat.response_format?.type === 'json_schema';
+    out.maxOutputTokens = chat.max_completion_tokens ?? chat.max_tokens ?? null;
+    out.temperature = chat.temperature ?? null;
+    if (out.hasTools) addText(out, JSON.stringify(chat.tools), keepText, false);
+  } else {
+    const embed = request as EmbeddingsRequest;
+    const inputs = Array.isArray(embed.input) ? embed.input : [embed.input];
+    for (const item of inputs) if (typeof item === 'string') addText(out, item, keepText, true);
+    out.messageCount = inputs.length;
+  }
+  return out;
+}
+
+function estimatedTokens(measured: Measured): number {
+  return Math.ceil(measured.textLength / 4) + measured.messageCount * 4 + measured.images * IMAGE_TOKENS;
+}
+
+/**
+ * Only what the candidate filters read, without the text, the complexity score, the caller or
+ * the time: a decision without rules needs nothing more (same values as `buildFacts`).
+ */
+export function requestBasics(input: DecisionInput): RequestBasics {
+  const measured = measure(input, false);
+  return {
+    operation: input.operation,
+    estimatedPromptTokens: estimatedTokens(measured),
+    maxOutputTokens: measured.maxOutputTokens,
+    messageCount: measured.messageCount,
+    hasTools: measured.hasTools,
+    hasImages: measured.images > 0,
+    hasJsonSchema: measured.hasJsonSchema,
+    stream: input.request.stream === true,
+  };
+}
+
 export function buildFacts(input: DecisionInput, allowedHeaders: readonly string[]): Facts {
   const { request } = input;
   const headers: Record<string, string> = {};
@@ -80,29 +158,10 @@ export function buildFacts(input: DecisionInput, allowedHeaders: readonly string
     const value = input.headers?.[name];
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  const text = { value: '', images: 0 };
-  let messageCount: number;
-  let hasTools = false;
-  let hasJsonSchema = false;
-  let maxOutputTokens: number | null = null;
-  let temperature: number | null = null;
-  if (input.operation === 'chat') {
-    const chat = request as ChatCompletionRequest;
-    messageCount = chat.messages.length;
-    for (const message of chat.messages) collectText(message.content, text);
-    hasTools = (chat.tools?.length ?? 0) > 0;
-    hasJsonSchema = chat.response_format?.type === 'json_schema';
-    maxOutputTokens = chat.max_completion_tokens ?? chat.max_tokens ?? null;
-    temperature = chat.temperature ?? null;
-    if (hasTools) text.value += JSON.stringify(chat.tools);
-  } else {
-    const embed = request as EmbeddingsRequest;
-    const inputs = Array.isArray(embed.input) ? embed.input : [embed.input];
-    for (const item of inputs) if (typeof item === 'string') text.value += `${item}\n`;
-    messageCount = inputs.length;
-  }
-  const estimatedPromptTokens =
-    Math.ceil(text.value.length / 4) + messageCount * 4 + text.images * IMAGE_TOKENS;
+  const measured = measure(input, true);
+  const { messageCount, hasTools, hasJsonSchema, maxOutputTokens, temperature } = measured;
+  const text = { value: measured.text, images: measured.images };
+  const estimatedPromptTokens = estimatedTokens(measured);
   const complexity = complexityScore({
     text: text.value,
     estimatedTokens: estimatedPromptTokens,
@@ -154,14 +213,19 @@ export function buildFacts(input: DecisionInput, allowedHeaders: readonly string
   };
 }
 
-function collectText(content: unknown, out: { value: string; images: number }): void {
+function addText(out: Measured, text: string, keep: boolean, newline: boolean): void {
+  out.textLength += newline ? text.length + 1 : text.length;
+  if (keep) out.text += newline ? `${text}\n` : text;
+}
+
+function collectText(content: unknown, out: Measured, keep: boolean): void {
   if (typeof content === 'string') {
-    out.value += `${content}\n`;
+    addText(out, content, keep, true);
     return;
   }
   if (!Array.isArray(content)) return;
   for (const part of content as { type?: string; text?: unknown }[]) {
-    if (part.type === 'text' && typeof part.text === 'string') out.value += `${part.text}\n`;
+    if (part.type === 'text' && typeof part.text === 'string') addText(out, part.text, keep, true);
     else if (part.type === 'image_url' || part.type === 'input_image') out.images++;
   }
 }

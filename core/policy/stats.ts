@@ -26,6 +26,15 @@ const ALPHA = 0.2;
 
 export function createStatsTracker(): StatsTracker {
   const stats = new Map<string, CandidateStat>();
+  // provider → model → stat, for `record`: no `provider/model` string built per attempt.
+  const byProvider = new Map<string, Map<string, CandidateStat>>();
+  const attemptEntry = (provider: string, model: string): CandidateStat => {
+    let models = byProvider.get(provider);
+    if (!models) byProvider.set(provider, (models = new Map()));
+    let found = models.get(model);
+    if (!found) models.set(model, (found = entry(`${provider}/${model}`)));
+    return found;
+  };
   const entry = (ref: string) => {
     let found = stats.get(ref);
     if (!found) {
@@ -38,7 +47,7 @@ export function createStatsTracker(): StatsTracker {
     get: (ref) => stats.get(ref),
     record(attempts) {
       for (const attempt of attempts) {
-        const stat = entry(`${attempt.provider}/${attempt.model}`);
+        const stat = attemptEntry(attempt.provider, attempt.model);
         const failed = attempt.outcome === 'error' && attempt.error?.code !== 'SY_ERR_CLIENT_CLOSED';
         stat.errorRate = stat.errorRate * (1 - ALPHA) + (failed ? ALPHA : 0);
         if (attempt.outcome === 'ok') {

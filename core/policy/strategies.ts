@@ -16,7 +16,10 @@ import type { StatsTracker } from './stats.js';
 import type { Strategy } from './types.js';
 
 export interface StrategyInput {
-  facts: Facts;
+  /** What the cost-based order reads. */
+  basics: Pick<Facts['request'], 'estimatedPromptTokens' | 'maxOutputTokens'>;
+  /** All the facts (sticky routing reads the caller and the request), built on first call. */
+  facts: () => Facts;
   stats: StatsTracker;
   sticky: 'none' | 'user' | 'session';
   random: () => number;
@@ -31,7 +34,7 @@ export function orderCandidates(
     case 'ordered':
       return { ordered: [...candidates] };
     case 'cheapest': {
-      const { estimatedPromptTokens, maxOutputTokens } = input.facts.request;
+      const { estimatedPromptTokens, maxOutputTokens } = input.basics;
       return {
         ordered: sortBy(candidates, (c) => estimatedCost(c.entry, estimatedPromptTokens, maxOutputTokens)),
       };
@@ -80,7 +83,8 @@ function weighted(
 }
 
 function stickyKey(input: StrategyInput): string | undefined {
-  const { request, caller } = input.facts;
+  if (input.sticky === 'none') return undefined;
+  const { request, caller } = input.facts();
   if (input.sticky === 'user')
     return caller.user ?? request.user ?? (caller.id === 'anonymous' ? undefined : caller.id);
   if (input.sticky === 'session') {

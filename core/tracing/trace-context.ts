@@ -23,6 +23,7 @@ import {
 import type { CatalogEntry } from '../catalog.js';
 import type { GatewayContext } from '../context.js';
 import { toSwitchyardError } from '../errors/switchyard-error.js';
+import { ChatStream } from '../stream/chat-stream.js';
 import type { ChatCompletionChunk } from '../types/openai.js';
 
 const ZERO_TRACE = '0'.repeat(32);
@@ -186,19 +187,11 @@ function propagated(spanContext: SpanContext, tracestate: string | undefined): R
   return new PropagatedTrace(spanContext.traceId, tracestate ? { traceparent, tracestate } : { traceparent });
 }
 
-async function* endAfterStream(
+function endAfterStream(
   stream: AsyncIterable<ChatCompletionChunk>,
   end: (error?: unknown) => void,
-): AsyncGenerator<ChatCompletionChunk> {
-  let failure: unknown;
-  try {
-    yield* stream;
-  } catch (error) {
-    failure = error;
-    throw error;
-  } finally {
-    end(failure);
-  }
+): AsyncIterable<ChatCompletionChunk> {
+  return ChatStream.from(stream).use({ finally: (_outcome, error) => end(error) });
 }
 
 function fail(span: Span, error: unknown): void {

@@ -9,6 +9,7 @@ import {
   type Gateway,
   type GatewayConfig,
   type ProviderConfig,
+  type AnyStageFactory,
 } from '../../index.js';
 import {
   startMockOpenAIUpstream,
@@ -49,6 +50,8 @@ export interface HarnessOptions {
   timeouts?: Record<string, number>;
   /** Adjusts the generated config before the gateway starts. */
   configure?: (config: GatewayConfig) => GatewayConfig;
+  /** Custom stages the config's `pipeline` may name. */
+  stages?: AnyStageFactory[];
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -68,7 +71,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     routing: { failover: { backoffBaseMs: 1, backoffMaxMs: 5 }, circuitBreaker: { enabled: false } },
   };
   if (options.configure) config = options.configure(config);
-  const gateway = await createGateway(config, { logger: createSilentLogger() });
+  const gateway = await createGateway(config, {
+    logger: createSilentLogger(),
+    ...(options.stages ? { stages: options.stages } : {}),
+  });
   const { url } = await gateway.listen(0, '127.0.0.1');
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-client', maxRetries: 0, timeout: 10_000 });
   return {

@@ -59,7 +59,8 @@ export function createAnthropicSseEncoder(): SseEncoder {
     sse('content_block_delta', { type: 'content_block_delta', index, delta: body });
 
   return {
-    chunk(chunk) {
+    chunk(piece) {
+      const chunk = piece.chunk;
       let out = start(chunk);
       if (chunk.usage) usage = chunk.usage;
       const choice = chunk.choices[0];

@@ -1,25 +1,38 @@
 import type { ChatCompletionChunk } from '../../../core/types/openai.js';
+import { StreamChunk } from '../../../core/stream/stream-chunk.js';
 import type { AcceptedCall } from '../shared/call.js';
 import { createSseChunkStream, parseEventJson, type StreamTranslator } from '../shared/chunk-stream.js';
 import { errorFromEvent, invalidResponse, streamEndedEarly, type ErrorContext } from '../shared/errors.js';
 
-/** OpenAI's events already are canonical chunks: check them, watch for the finish reason, pass them on. */
+/**
+ * OpenAI's events already are canonical chunks, so they travel as the upstream's own text
+ * (StreamChunk.fromJson) and are parsed only when a stage reads them. A cheap check on the text
+ * decides which events are parsed here: anything that does not look like a JSON object with a
+ * `choices` key — error events (`{"error": …}`) and broken ones among them — so that they fail
+ * the stream here, where failover can still act.
+ */
 export function createOpenAIStreamTranslator(ctx: ErrorContext): StreamTranslator {
   let sawFinishReason = false;
+  const parse = (json: string): ChatCompletionChunk => {
+    const payload = parseEventJson(ctx, json);
+    const record =
+      typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : undefined;
+    if (record?.error !== undefined && record.error !== null) throw errorFromEvent(ctx, payload);
+    if (!record || !Array.isArray(record.choices))
+      throw invalidResponse(ctx, 'a stream chunk has no choices');
+    return record as ChatCompletionChunk;
+  };
   return {
     event(data, name, emit) {
-      if (data.trim() === '[DONE]') return true;
-      const payload = parseEventJson(ctx, data);
-      const record =
-        typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : undefined;
-      if (name === 'error' || (record?.error !== undefined && record.error !== null)) {
-        throw errorFromEvent(ctx, payload);
+      if (isDone(data)) return true;
+      if (name === 'error') throw errorFromEvent(ctx, parseEventJson(ctx, data));
+      if (!looksLikeChunk(data)) {
+        emit(StreamChunk.of(parse(data)));
+        return false;
       }
-      if (!record || !Array.isArray(record.choices))
-        throw invalidResponse(ctx, 'a stream chunk has no choices');
-      const chunk = record as ChatCompletionChunk;
-      for (const choice of chunk.choices) if (choice?.finish_reason) sawFinishReason = true;
-      emit(chunk);
+      const piece = StreamChunk.fromJson(data, parse);
+      if (!sawFinishReason && piece.finishes()) sawFinishReason = true;
+      emit(piece);
       return false;
     },
     end() {
@@ -27,6 +40,23 @@ export function createOpenAIStreamTranslator(ctx: ErrorContext): StreamTranslato
       if (!sawFinishReason) throw streamEndedEarly(ctx);
     },
   };
+}
+
+function isDone(data: string): boolean {
+  return data === '[DONE]' || (data.length < 16 && data.trim() === '[DONE]');
+}
+
+/**
+ * `{…}` with a `choices` key: what a chunk's text looks like, checked without parsing it. (A
+ * quote inside a JSON string is escaped, so `"choices"` cannot come from content.) Searching for
+ * the short `"ch` and checking each hit is several times faster than searching for the whole key.
+ */
+function looksLikeChunk(data: string): boolean {
+  if (data.charCodeAt(0) !== 0x7b || data.charCodeAt(data.length - 1) !== 0x7d) return false;
+  for (let at = data.indexOf('"ch'); at !== -1; at = data.indexOf('"ch', at + 3)) {
+    if (data.startsWith('"choices"', at)) return true;
+  }
+  return false;
 }
 
 /** The chunks of an accepted OpenAI-format streaming call. */

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { SignalLike } from '../../../core/request-abort.js';
 
 /**
  * One signal per upstream call that fires on the caller's abort or on the total timeout, and
@@ -32,43 +33,59 @@ export interface AbortScope {
   dispose(): void;
 }
 
-export function createAbortScope(caller: AbortSignal, totalMs: number): AbortScope {
-  const controller = new CallSignal();
-  let timedOut = false;
-  let disposed = false;
-  const onCallerAbort = (): void => controller.abort(caller.reason);
-  let timer: NodeJS.Timeout | undefined;
+/**
+ * A class, not an object literal with getters: V8 defines a literal's accessors at run time, which
+ * costs microseconds on every call.
+ */
+class CallScope implements AbortScope {
+  readonly signal = new CallSignal();
+  #timedOut = false;
+  #disposed = false;
+  #timer: NodeJS.Timeout | undefined = undefined;
+  readonly #caller: SignalLike;
+  readonly #onCallerAbort: () => void;
 
-  if (caller.aborted) {
-    controller.abort(caller.reason);
-  } else {
-    caller.addEventListener('abort', onCallerAbort, { once: true });
+  constructor(caller: SignalLike, totalMs: number) {
+    this.#caller = caller;
+    const signal = this.signal;
+    this.#onCallerAbort = () => signal.abort(caller.reason);
+    if (caller.aborted) {
+      signal.abort(caller.reason);
+      return;
+    }
+    caller.addEventListener('abort', this.#onCallerAbort, { once: true });
     if (totalMs > 0) {
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new Error(`total timeout of ${totalMs} ms`));
+      const timer = setTimeout(() => {
+        this.#timedOut = true;
+        signal.abort(new Error(`total timeout of ${totalMs} ms`));
       }, totalMs);
       // The socket keeps the process alive while the call is live; the timer alone must not.
       timer.unref();
+      this.#timer = timer;
     }
   }
 
-  return {
-    signal: controller,
-    get callerAborted() {
-      return caller.aborted && !timedOut;
-    },
-    get callerReason() {
-      return caller.reason;
-    },
-    get timedOut() {
-      return timedOut;
-    },
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      caller.removeEventListener('abort', onCallerAbort);
-    },
+  get callerAborted(): boolean {
+    return this.#caller.aborted && !this.#timedOut;
+  }
+
+  get callerReason(): unknown {
+    return this.#caller.reason;
+  }
+
+  get timedOut(): boolean {
+    return this.#timedOut;
+  }
+
+  /** Bound: handed over as a 'close' listener. */
+  readonly dispose = (): void => {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#caller.removeEventListener('abort', this.#onCallerAbort);
   };
+}
+
+export function createAbortScope(caller: SignalLike, totalMs: number): AbortScope {
+  return new CallScope(caller, totalMs);
 }

@@ -1,4 +1,5 @@
 import { SwitchyardError } from '../../../core/errors/switchyard-error.js';
+import type { SignalLike } from '../../../core/request-abort.js';
 import { createAbortScope, type AbortScope } from './abort-scope.js';
 import {
   errorFromResponse,
@@ -19,7 +20,8 @@ export interface CallRequest {
   path: string;
   headers: Record<string, string>;
   body: string;
-  signal: AbortSignal;
+  /** The caller's signal, or the request's RequestAbort. */
+  signal: SignalLike;
 }
 
 /** A 2xx response whose body has not been read yet, with the scope that can still abort it. */

@@ -1,4 +1,6 @@
 import type { ChatCompletionChunk } from '../../../core/types/openai.js';
+import { ChatStream } from '../../../core/stream/chat-stream.js';
+import { StreamChunk } from '../../../core/stream/stream-chunk.js';
 import { failure, type AcceptedCall } from './call.js';
 import { invalidResponse, type ErrorContext } from './errors.js';
 import { discardBody } from './read-body.js';
@@ -7,7 +9,8 @@ import { createSseQueue } from './sse.js';
 // What a well-behaved upstream may still send after its closing event before we stop reading.
 const DRAIN_LIMIT_BYTES = 64 * 1024;
 
-export type EmitChunk = (chunk: ChatCompletionChunk) => void;
+/** Hands on one chunk: parsed, or as the upstream's text (`StreamChunk.fromJson`). */
+export type EmitChunk = (chunk: ChatCompletionChunk | StreamChunk) => void;
 
 /**
  * What makes one vendor's event stream into canonical chunks; the reading, backpressure and
@@ -34,22 +37,20 @@ export function parseEventJson(ctx: ErrorContext, data: string): unknown {
 
 /**
  * The chunks of an accepted streaming call. Pull-based: the socket is read only when the
- * consumer asks for the next chunk, so a slow client applies backpressure instead of the
- * gateway buffering the upstream. Every failure is thrown already mapped; `return()` (a `break`
- * in for-await) drops the upstream connection at once.
+ * consumer asks for more, so a slow client applies backpressure instead of the gateway buffering
+ * the upstream. Each pull returns every chunk one socket read carried (one batch), so the stages'
+ * hooks and the writer handle them together. Every failure is thrown already mapped; `cancel()`
+ * (a `break` in for-await) drops the upstream connection at once.
  */
-export function createSseChunkStream(
-  call: AcceptedCall,
-  translator: StreamTranslator,
-): AsyncIterable<ChatCompletionChunk> {
+export function createSseChunkStream(call: AcceptedCall, translator: StreamTranslator): ChatStream {
   const { ctx } = call;
   const { body } = call.response;
   const source = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const queue = createSseQueue();
-  let out: ChatCompletionChunk[] = [];
-  let head = 0;
+  let out: StreamChunk[] = [];
   let finished = false;
-  const emit: EmitChunk = (chunk) => void out.push(chunk);
+  const emit: EmitChunk = (chunk) =>
+    void out.push(chunk instanceof StreamChunk ? chunk : StreamChunk.of(chunk));
 
   const finish = (): void => {
     finished = true;
@@ -69,58 +70,63 @@ export function createSseChunkStream(
     }
   };
 
-  const next = async (): Promise<IteratorResult<ChatCompletionChunk>> => {
+  /** Turns the events the queue holds into chunks, up to the closing event. */
+  const translateQueued = (): void => {
+    for (let item = queue.shift(); item !== undefined && !finished; item = queue.shift()) {
+      if (item.kind === 'overflow') throw invalidResponse(ctx, 'a stream event exceeded the size limit');
+      if (translator.event(item.event.data, item.event.event, emit)) {
+        finish();
+        void drain();
+      }
+    }
+  };
+
+  // A failure behind chunks of the same read waits until those chunks went out.
+  let failed: { error: unknown } | undefined;
+  const pull = async (): Promise<StreamChunk[] | undefined> => {
     try {
-      while (true) {
-        if (head < out.length) {
-          const value = out[head++] as ChatCompletionChunk;
-          if (head === out.length) {
-            out = [];
-            head = 0;
-          }
-          return { done: false, value };
-        }
-        if (finished) return { done: true, value: undefined };
-        const item = queue.shift();
-        if (item?.kind === 'overflow') throw invalidResponse(ctx, 'a stream event exceeded the size limit');
-        if (item) {
-          if (translator.event(item.event.data, item.event.event, emit)) {
-            finish();
-            void drain();
-          }
-          continue;
-        }
+      if (failed) throw failed.error;
+      while (out.length === 0) {
+        if (finished) return undefined;
         const read = await source.next();
         if (read.done) {
           queue.end();
-          if (queue.pending()) continue;
-          translator.end(emit);
-          finish();
+          translateQueued();
+          if (!finished) {
+            translator.end(emit);
+            finish();
+          }
           continue;
         }
         queue.feed(read.value);
+        translateQueued();
       }
+      const batch = out;
+      out = [];
+      return batch;
     } catch (error) {
       const mapped = failure(ctx, call.scope, error);
       discardBody(body);
       finish();
+      if (out.length > 0 && !failed) {
+        failed = { error: mapped };
+        const batch = out;
+        out = [];
+        return batch;
+      }
       out = [];
-      head = 0;
       throw mapped;
     }
   };
 
-  const iterator: AsyncIterator<ChatCompletionChunk> = {
-    next,
-    async return() {
+  return new ChatStream({
+    pull,
+    cancel() {
       if (!finished) {
         discardBody(body);
         finish();
       }
       out = [];
-      head = 0;
-      return { done: true, value: undefined };
     },
-  };
-  return { [Symbol.asyncIterator]: () => iterator };
+  });
 }

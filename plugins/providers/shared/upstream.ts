@@ -1,4 +1,5 @@
 import type { CallOptions, ProviderCreateContext } from '../../../core/provider.js';
+import { ABORT_SOURCE, type SignalLike } from '../../../core/request-abort.js';
 import { sendCall, type AcceptedCall } from './call.js';
 import type { ErrorContext } from './errors.js';
 import {
@@ -71,7 +72,8 @@ export function createHttpUpstream(
         path,
         headers: withCallHeaders(auth.headers, call.headers),
         body,
-        signal: call.signal,
+        // The request's RequestAbort when the route stage passed one: no AbortSignal made for it.
+        signal: (call as { [ABORT_SOURCE]?: SignalLike })[ABORT_SOURCE] ?? call.signal,
       });
     },
     close: () => client.close(),

@@ -9,7 +9,9 @@
 import {
   answerUsage,
   buildLedgerRecord,
+  ChatStream,
   defineStage,
+  StreamChunk,
   StreamMeter,
   toSwitchyardError,
   type ChatCompletionChunk,
@@ -81,14 +83,38 @@ function complete(
   // A cache hit is billed nothing; what the original call cost is what it saved.
   const hit = state?.cacheHit === true;
   const costUsd = hit ? 0 : usage.costUsd;
-  const record: UsageRecord = {
-    ...usage,
-    costUsd,
-    chargedUsd: Math.round(costUsd * (1 + markup) * 1e9) / 1e9,
-    byok: provider !== undefined && ctx.caller?.credentials?.[provider] !== undefined,
-    latencyMs: services.now() - ctx.startedAt,
-    cacheHit: state?.cacheHit ?? false,
-  };
+  const chargedUsd = Math.round(costUsd * (1 + markup) * 1e9) / 1e9;
+  const byok = provider !== undefined && ctx.caller?.credentials?.[provider] !== undefined;
+  const latencyMs = services.now() - ctx.startedAt;
+  const cacheHit = state?.cacheHit ?? false;
+  const { promptTokens, completionTokens, cachedTokens, reasoningTokens, estimated } = usage;
+  // Literals, not `{ ...usage, costUsd, … }`: on Node 20 a spread followed by new properties costs
+  // microseconds. The same fields in the same order.
+  const record: UsageRecord =
+    estimated === undefined
+      ? {
+          promptTokens,
+          completionTokens,
+          cachedTokens,
+          reasoningTokens,
+          costUsd,
+          chargedUsd,
+          byok,
+          latencyMs,
+          cacheHit,
+        }
+      : {
+          promptTokens,
+          completionTokens,
+          cachedTokens,
+          reasoningTokens,
+          costUsd,
+          estimated,
+          chargedUsd,
+          byok,
+          latencyMs,
+          cacheHit,
+        };
   if (ttftMs !== undefined) record.ttftMs = ttftMs;
   const pricing = ctx.served?.pricing;
   if (!hit && usage.cachedTokens > 0 && pricing?.cachedInput !== undefined) {
@@ -129,54 +155,66 @@ function usageHeaders(usage: UsageRecord, headers: Record<string, string>): void
   if (usage.latencyMs !== undefined) headers['x-switchyard-latency-ms'] = String(usage.latencyMs);
 }
 
-async function* meter(
+/**
+ * Meters a stream with hooks (core/stream/chat-stream.ts): prices the usage chunk and adds the
+ * cost to it (or hides it from a client that did not ask for usage), adds an estimated usage
+ * chunk a provider did not send, and accounts the request when the stream is over.
+ */
+function meter(
   ctx: ChatContext,
   stream: AsyncIterable<ChatCompletionChunk>,
   services: GatewayServices,
   markup: number,
   keepContent: boolean,
-): AsyncGenerator<ChatCompletionChunk> {
+): ChatStream {
   const clientWantsUsage = ctx.request.stream_options?.include_usage === true;
   const metered = new StreamMeter(services.now);
-  let outcome: Outcome = 'closed';
   const usageNow = () => {
     const ttft = metered.firstOutputAt === undefined ? undefined : metered.firstOutputAt - ctx.startedAt;
     return complete(ctx, services, metered.usage(ctx.request, ctx.served?.pricing), markup, ttft);
   };
-  let last: ChatCompletionChunk | undefined;
-  try {
-    for await (const chunk of stream) {
-      metered.observe(chunk);
-      last = chunk;
-      if (chunk.usage) {
-        ctx.usage = usageNow();
-        decorate(chunk.usage as unknown as Record<string, unknown>, ctx.usage);
-        if (!clientWantsUsage) {
-          if (chunk.choices.length === 0) continue;
-          delete chunk.usage;
-        }
-      }
-      yield chunk;
-    }
-    // The client asked for a usage chunk the provider did not send: the gateway's count (estimated).
-    if (clientWantsUsage && last && metered.reported == null && metered.hadOutput) {
+  let last: StreamChunk | undefined;
+  return ChatStream.from(stream).use({
+    chunk(piece) {
+      metered.observe(piece);
+      last = piece;
+      const usage = piece.usage();
+      if (!usage) return piece;
+      ctx.usage = usageNow();
+      const chunk = piece.chunk;
+      const decorated = { ...(usage as unknown as Record<string, unknown>) };
+      decorate(decorated, ctx.usage);
+      if (clientWantsUsage) return StreamChunk.of({ ...chunk, usage: decorated as unknown as Usage });
+      if (chunk.choices.length === 0) return [];
+      const { usage: _hidden, ...rest } = chunk;
+      return StreamChunk.of(rest);
+    },
+    end() {
+      // The client asked for a usage chunk the provider did not send: the gateway's count (estimated).
+      if (!(clientWantsUsage && last && metered.reported == null && metered.hadOutput)) return;
       ctx.usage = usageNow();
       const usage = wireUsage(ctx.usage, true);
       decorate(usage, ctx.usage);
-      const { id, created, model } = last;
-      yield { id, object: 'chat.completion.chunk', created, model, choices: [], usage: usage as Usage };
-    }
-    outcome = 'ok';
-  } catch (error) {
-    ctx.error = toSwitchyardError(error);
-    outcome = 'error';
-    throw error;
-  } finally {
-    // A cut stream is accounted for what was streamed (estimated); no output, no charge.
-    if (metered.hadOutput) ctx.usage = usageNow();
-    else ctx.usage = undefined;
-    finish(ctx, services, outcome, keepContent, keepContent ? metered.text : undefined);
-  }
+      const { id, created, model } = last.chunk;
+      return [
+        StreamChunk.of({
+          id,
+          object: 'chat.completion.chunk',
+          created,
+          model,
+          choices: [],
+          usage: usage as Usage,
+        }),
+      ];
+    },
+    finally(outcome, error) {
+      if (outcome === 'error') ctx.error = toSwitchyardError(error);
+      // A cut stream is accounted for what was streamed (estimated); no output, no charge.
+      if (metered.hadOutput) ctx.usage = usageNow();
+      else ctx.usage = undefined;
+      finish(ctx, services, outcome, keepContent, keepContent ? metered.text : undefined);
+    },
+  });
 }
 
 function finish(

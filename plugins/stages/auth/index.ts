@@ -10,6 +10,7 @@
  */
 import {
   defineStage,
+  lookupPrefix,
   SwitchyardError,
   type Caller,
   type GatewayContext,
@@ -37,20 +38,15 @@ export const authStage = defineStage<Record<string, never>>({
       return caller;
     }
 
-    return async function auth(ctx, next) {
-      // A caller already on the context (an in-process call's trusted caller) is kept.
-      const identified = ctx.caller ?? (services.identify ? await services.identify(ctx) : undefined);
+    /** Puts the caller on the context (or refuses), then checks what the caller may do. */
+    function admit(ctx: GatewayContext, identified: Caller | undefined, record: KeyRecord | undefined): void {
       if (identified) {
         ctx.caller = identified;
-      } else {
-        const presented = bearer(ctx.headers.authorization) ?? single(ctx.headers['x-api-key']);
-        const record = presented && keys ? await keys.authenticate(presented) : undefined;
-        if (record) ctx.caller = callerOf(record);
-        else if (!required) ctx.caller ??= anonymous;
-        else {
-          // One message for every failure: nothing that tells a guesser which part was wrong.
-          throw new SwitchyardError('SY_ERR_AUTH_UNAUTHORIZED', 'Invalid or missing API key.');
-        }
+      } else if (record) ctx.caller = callerOf(record);
+      else if (!required) ctx.caller ??= anonymous;
+      else {
+        // One message for every failure: nothing that tells a guesser which part was wrong.
+        throw new SwitchyardError('SY_ERR_AUTH_UNAUTHORIZED', 'Invalid or missing API key.');
       }
       const caller = ctx.caller;
       if (caller?.allow?.models && !modelAllowed(ctx, caller.allow.models)) {
@@ -63,7 +59,48 @@ export const authStage = defineStage<Record<string, never>>({
         );
       }
       withHeaderCredentials(ctx, services);
+    }
+
+    async function identifyThen(ctx: GatewayContext, next: () => Promise<void>): Promise<void> {
+      const identified = await services.identify?.(ctx);
+      admit(ctx, identified, identified ? undefined : await authenticate(ctx));
       await next();
+    }
+
+    async function authenticateThen(
+      ctx: GatewayContext,
+      next: () => Promise<void>,
+      presented: string,
+    ): Promise<void> {
+      admit(ctx, undefined, await keys?.authenticate(presented));
+      await next();
+    }
+
+    function authenticate(ctx: GatewayContext): Promise<KeyRecord | undefined> | undefined {
+      const presented = bearer(ctx.headers.authorization) ?? single(ctx.headers['x-api-key']);
+      return presented && keys ? keys.authenticate(presented) : undefined;
+    }
+
+    // Not async: a request that needs no lookup (an anonymous caller, a trusted in-process one)
+    // goes on to the next stage without a promise and a microtask of its own.
+    return function auth(ctx, next) {
+      try {
+        // A caller already on the context (an in-process call's trusted caller) is kept.
+        const known = ctx.caller;
+        if (known === undefined && services.identify) return identifyThen(ctx, next);
+        if (known === undefined) {
+          const presented = bearer(ctx.headers.authorization) ?? single(ctx.headers['x-api-key']);
+          // Without static keys only a virtual key (`sy-…`) can match: anything else is no key,
+          // known without hashing it.
+          if (presented && keys && (keys.size > 0 || lookupPrefix(presented) !== undefined)) {
+            return authenticateThen(ctx, next, presented);
+          }
+        }
+        admit(ctx, known, undefined);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return next();
     };
   },
 });

@@ -15,6 +15,7 @@
 import {
   answerUsage,
   defineStage,
+  ChatStream,
   StreamMeter,
   SwitchyardError,
   toMicros,
@@ -151,22 +152,21 @@ function narrowPlan(ctx: GatewayContext): void {
   ctx.plan = { ...ctx.plan, candidates };
 }
 
-async function* metered(
+function metered(
   ctx: ChatContext,
   stream: AsyncIterable<ChatCompletionChunk>,
   services: GatewayServices,
   finish: (usage: UsageRecord | undefined) => Promise<void>,
-): AsyncGenerator<ChatCompletionChunk> {
+): AsyncIterable<ChatCompletionChunk> {
   const meter = new StreamMeter(services.now);
-  try {
-    for await (const chunk of stream) {
-      meter.observe(chunk);
-      yield chunk;
-    }
-  } finally {
+  return ChatStream.from(stream).use({
+    chunk(piece) {
+      meter.observe(piece);
+      return piece;
+    },
     // Charged for what reached the caller: nothing when no output was streamed.
-    await finish(meter.hadOutput ? meter.usage(ctx.request, ctx.served?.pricing) : undefined);
-  }
+    finally: () => finish(meter.hadOutput ? meter.usage(ctx.request, ctx.served?.pricing) : undefined),
+  });
 }
 
 function usd(micros: number): string {

@@ -7,6 +7,7 @@ import {
   answerUsage,
   cacheControls,
   cacheNamespace,
+  ChatStream,
   entryKey,
   parseAnswer,
   pollForEntry,
@@ -208,20 +209,18 @@ export class ResponseCache {
   }
 
   /** Passes the stream through; stores the answer it spelled once it ended complete. */
-  private async *capture(
+  private capture(
     stream: AsyncIterable<ChatCompletionChunk>,
     finish: (answer: ChatCompletion | undefined) => Promise<void>,
-  ): AsyncGenerator<ChatCompletionChunk> {
+  ): AsyncIterable<ChatCompletionChunk> {
     const accumulator = new StreamAccumulator();
-    let answer: ChatCompletion | undefined;
-    try {
-      for await (const chunk of stream) {
-        accumulator.observe(chunk);
-        yield chunk;
-      }
-      if (accumulator.complete) answer = accumulator.answer();
-    } finally {
-      await finish(answer);
-    }
+    return ChatStream.from(stream).use({
+      chunk(piece) {
+        accumulator.observe(piece.chunk);
+        return piece;
+      },
+      finally: (outcome) =>
+        finish(outcome === 'ok' && accumulator.complete ? accumulator.answer() : undefined),
+    });
   }
 }

@@ -15,6 +15,7 @@
 import {
   createPolicyCatalog,
   createPolicyEngine,
+  ChatStream,
   compactTrace,
   defineStage,
   type ChatCompletionChunk,
@@ -86,13 +87,9 @@ export const policyStage = defineStage<Record<string, never>>({
   },
 });
 
-async function* leaveAfter(
+function leaveAfter(
   stream: AsyncIterable<ChatCompletionChunk>,
   leave: () => void,
-): AsyncGenerator<ChatCompletionChunk> {
-  try {
-    yield* stream;
-  } finally {
-    leave();
-  }
+): AsyncIterable<ChatCompletionChunk> {
+  return ChatStream.from(stream).use({ finally: leave });
 }

@@ -20,6 +20,8 @@ import {
   type RequestTrace,
 } from '../../../core/index.js';
 import type { Candidate } from '../../../core/index.js';
+import { ABORT_SOURCE, RequestAbort, type SignalLike } from '../../../core/request-abort.js';
+import { abortSourceOf } from '../../../core/request-context.js';
 
 export const routeStage = defineStage<Record<string, never>>({
   name: 'route',
@@ -62,10 +64,41 @@ function providerFor(services: GatewayServices, candidate: Candidate): Provider 
   return provider;
 }
 
-/** The caller's own credentials for this candidate's provider (BYOK); never another provider's. */
-function byok(ctx: GatewayContext, candidate: Candidate): { credentials?: { apiKey: string } } {
+/**
+ * `options.signal` when the attempt runs on the request's RequestAbort: the request's AbortSignal,
+ * made only when a provider reads it (the shared HTTP upstream listens on ABORT_SOURCE instead).
+ * An own enumerable accessor, so a copy of the options (`{ ...options }`) still has a signal.
+ */
+const LAZY_SIGNAL: PropertyDescriptor = {
+  get(this: { [ABORT_SOURCE]: RequestAbort }): AbortSignal {
+    return this[ABORT_SOURCE].signal;
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/**
+ * One attempt's call options: the trace headers, and the caller's own credentials for this
+ * candidate's provider (BYOK), never another provider's.
+ */
+function callOptions(
+  ctx: GatewayContext,
+  candidate: Candidate,
+  signal: SignalLike,
+  headers: CallOptions['headers'],
+): CallOptions {
+  const upstreamModel = candidate.entry.upstreamModel;
   const credentials = ctx.caller?.credentials?.[candidate.entry.provider];
-  return credentials ? { credentials } : {};
+  let options: CallOptions;
+  if (signal instanceof RequestAbort) {
+    const lazy = { upstreamModel, headers, [ABORT_SOURCE]: signal };
+    Object.defineProperty(lazy, 'signal', LAZY_SIGNAL);
+    options = lazy as unknown as CallOptions;
+  } else {
+    options = { signal: signal as AbortSignal, upstreamModel, headers };
+  }
+  if (credentials) options.credentials = credentials;
+  return options;
 }
 
 /**
@@ -79,10 +112,11 @@ async function dispatch<T>(
   traced: RequestTrace,
   call: (provider: Provider, options: CallOptions, candidate: Candidate) => Promise<T>,
 ): Promise<T> {
-  const { value, candidate } = await runWithFailover({
+  const { value, candidate } = await runWithFailover<T, SignalLike>({
     candidates: ctx.plan?.candidates ?? [],
     policy: services.config.failover,
-    signal: ctx.signal,
+    // The RequestAbort of an HTTP request: no AbortSignal is made unless a provider wants one.
+    signal: abortSourceOf(ctx),
     abortRequest: ctx.abortRequest,
     startedAt: ctx.startedAt,
     now: services.now,
@@ -91,13 +125,7 @@ async function dispatch<T>(
       const provider = providerFor(services, candidate);
       const attempt = observeAttempt(ctx, traced, candidate);
       try {
-        const options: CallOptions = {
-          signal,
-          upstreamModel: candidate.entry.upstreamModel,
-          headers: attempt.headers,
-          ...byok(ctx, candidate),
-        };
-        const result = await call(provider, options, candidate);
+        const result = await call(provider, callOptions(ctx, candidate, signal, attempt.headers), candidate);
         attempt.succeeded();
         return result;
       } catch (error) {
@@ -115,12 +143,9 @@ async function dispatchChat(
   services: GatewayServices,
   traced: RequestTrace,
 ): Promise<void> {
-  ctx.response = await dispatch(
-    ctx,
-    services,
-    traced,
-    async (provider, options) => (await provider.chat(ctx.request, options)).response,
-  );
+  ctx.response = (
+    await dispatch(ctx, services, traced, (provider, options) => provider.chat(ctx.request, options))
+  ).response;
 }
 
 async function dispatchStream(
@@ -130,10 +155,12 @@ async function dispatchStream(
 ): Promise<void> {
   // Always ask upstream for usage so the request can be accounted; the accounting stage hides
   // the usage chunk again from a client that did not ask for it.
-  const upstreamRequest: ChatCompletionRequest = {
-    ...ctx.request,
-    stream_options: { ...ctx.request.stream_options, include_usage: true },
-  };
+  // (Object.assign, not a spread: on Node 20 spreading a request object costs microseconds.)
+  const asked = ctx.request.stream_options;
+  const upstreamRequest: ChatCompletionRequest =
+    asked?.include_usage === true
+      ? ctx.request
+      : Object.assign({}, ctx.request, { stream_options: Object.assign({}, asked, { include_usage: true }) });
   ctx.stream = await dispatch(ctx, services, traced, async (provider, options, candidate) => {
     const result = await provider.chatStream(upstreamRequest, options);
     // Failover stays possible until the upstream produced output (core/dispatch/commit-stream.ts).

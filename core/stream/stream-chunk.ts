@@ -1,0 +1,100 @@
+/**
+ * One chunk of a streamed answer as it travels through the gateway.
+ *
+ * A chunk read from an OpenAI-format upstream keeps the upstream's own JSON text and is parsed
+ * only when something reads it (`.chunk`); the SSE writer sends that text unchanged. Parsing
+ * and re-serialising every event cost about as much as the rest of the stream's handling
+ * together (docs/benchmarks.md), and most events are plain content deltas that nobody reads.
+ *
+ * Chunks are immutable: a stage that changes one makes a new one with `StreamChunk.of(changed)`
+ * (which the writer serialises again) instead of editing `.chunk` in place — an edit in place
+ * would not reach the client, whose copy is the original text.
+ */
+import type { ChatCompletionChunk } from '../types/openai.js';
+
+/** Parses a chunk's text; throws the provider's own error for a broken event. */
+export type ChunkParser = (json: string) => ChatCompletionChunk;
+
+// Keys in JSON text are followed by a colon; string values never are, and a quote inside a
+// string is always escaped. So these match keys only (possibly nested ones: for `usage` a match
+// means "parse to be sure").
+const FINISH_KEY = /"finish_reason"\s*:\s*"/;
+const USAGE_KEY = /"usage"\s*:\s*\{/;
+
+export class StreamChunk {
+  #parsed: ChatCompletionChunk | undefined;
+  #finishes: boolean | undefined;
+  readonly #json: string | undefined;
+  readonly #parse: ChunkParser | undefined;
+
+  private constructor(
+    json: string | undefined,
+    parsed: ChatCompletionChunk | undefined,
+    parse?: ChunkParser,
+  ) {
+    this.#json = json;
+    this.#parsed = parsed;
+    this.#parse = parse;
+  }
+
+  /** A chunk the gateway built or changed; serialised when written. */
+  static of(chunk: ChatCompletionChunk): StreamChunk {
+    return new StreamChunk(undefined, chunk);
+  }
+
+  /** A chunk as the upstream spelled it, parsed with `parse` on first read. */
+  static fromJson(json: string, parse: ChunkParser): StreamChunk {
+    return new StreamChunk(json, undefined, parse);
+  }
+
+  /** The parsed chunk (read-only: see the note at the top). Throws when the text is not a chunk. */
+  get chunk(): ChatCompletionChunk {
+    if (this.#parsed === undefined) this.#parsed = (this.#parse as ChunkParser)(this.#json as string);
+    return this.#parsed;
+  }
+
+  get parsed(): boolean {
+    return this.#parsed !== undefined;
+  }
+
+  /** The chunk's JSON text: the upstream's own when there is one. */
+  json(): string {
+    return this.#json ?? JSON.stringify(this.#parsed);
+  }
+
+  /**
+   * Whether a choice has a finish reason. Read from the text when the chunk was not parsed: a
+   * `finish_reason` key with a string value (no other field of a chunk has that key).
+   */
+  finishes(): boolean {
+    if (this.#parsed !== undefined) return hasFinish(this.#parsed);
+    this.#finishes ??= FINISH_KEY.test(this.#json as string);
+    return this.#finishes;
+  }
+
+  /** The usage the chunk reports, if any; decided from the text when it cannot have one. */
+  usage(): ChatCompletionChunk['usage'] {
+    if (this.#parsed === undefined && !USAGE_KEY.test(this.#json as string)) return undefined;
+    return this.chunk.usage ?? undefined;
+  }
+}
+
+export function hasFinish(chunk: ChatCompletionChunk): boolean {
+  for (const choice of chunk.choices) {
+    if (choice.finish_reason !== null && choice.finish_reason !== undefined) return true;
+  }
+  return false;
+}
+
+/** Real output: content, a refusal, a tool call or a finish reason (a role-only delta is not). */
+export function hasOutput(chunk: ChatCompletionChunk): boolean {
+  for (const choice of chunk.choices) {
+    if (choice.finish_reason) return true;
+    const delta = choice.delta;
+    if (!delta) continue;
+    if (typeof delta.content === 'string' && delta.content.length > 0) return true;
+    if (typeof delta.refusal === 'string' && delta.refusal.length > 0) return true;
+    if (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) return true;
+  }
+  return false;
+}
