@@ -43,7 +43,13 @@ export {
   toSwitchyardError,
   type SwitchyardErrorOptions,
 } from './errors/switchyard-error.js';
-export { createLogger, createSilentLogger, type Logger, type LoggerConfig } from './logger.js';
+export {
+  createLogger,
+  createSilentLogger,
+  requestLineLogger,
+  type Logger,
+  type LoggerConfig,
+} from './logger.js';
 export {
   PROVIDER_API_VERSION,
   type CallOptions,

@@ -32,6 +32,26 @@ export const REDACTED_PATHS = [
   'providers.*.options.apiKey',
 ];
 
+const requestLineLoggers = new WeakMap<Logger, Logger>();
+
+/**
+ * The logger for the one line per request (accounting). That line's fields are the gateway's
+ * own, listed in one place, none of them a secret, so it keeps only the exact redaction paths:
+ * the wildcard ones (`*.apiKey`, …) make pino look into every field of every line and cost about
+ * 40 µs a line on Node 20, several times the rest of the line. Every other line keeps them all.
+ */
+export function requestLineLogger(logger: Logger): Logger {
+  let child = requestLineLoggers.get(logger);
+  if (child === undefined) {
+    child = logger.child(
+      {},
+      { redact: { paths: REDACTED_PATHS.filter((path) => !path.includes('*')), censor: '[redacted]' } },
+    );
+    requestLineLoggers.set(logger, child);
+  }
+  return child;
+}
+
 export interface LoggerConfig {
   level?: string;
   pretty?: boolean;

@@ -154,9 +154,10 @@ export class StreamMeter {
 
   observe(chunk: ChatCompletionChunk | StreamChunk): void {
     if (chunk instanceof StreamChunk) {
-      // A chunk nobody parsed, after the first output, that reports no usage: only its text
-      // matters, and only maybe.
-      if (!chunk.parsed && this.firstOutputAt !== undefined && chunk.usage() === undefined && !chunk.parsed) {
+      // A chunk nobody parsed that reports no usage (usage() parses it if it might): only its
+      // text matters, and only maybe; whether it is output the text can tell.
+      if (!chunk.parsed && chunk.usage() === undefined && !chunk.parsed) {
+        if (this.firstOutputAt === undefined && chunk.mayHaveOutput()) this.firstOutputAt = this.now();
         this.#parts.push(chunk);
         this.#deferredChars += chunk.json().length;
         if (this.#deferredChars > DEFER_LIMIT) this.#resolve();
@@ -186,14 +187,23 @@ export class StreamMeter {
   usage(request: ChatCompletionRequest, pricing: ModelPricing | undefined): UsageRecord {
     const reported = usageRecord(this.reported, pricing);
     if (reported) return reported;
+    const text = this.text;
     const model = this.model ?? request.model;
-    return estimatedUsage(countPromptTokens(request, model), countTextTokens(this.text, model), pricing);
+    return estimatedUsage(countPromptTokens(request, model), countTextTokens(text, model), pricing);
   }
 
   /** Reads the deferred chunks and joins everything into one string. */
   #resolve(): void {
     let text = '';
-    for (const part of this.#parts) text += typeof part === 'string' ? part : outputText(part.chunk);
+    for (const part of this.#parts) {
+      if (typeof part === 'string') {
+        text += part;
+        continue;
+      }
+      const chunk = part.chunk;
+      if (this.model === undefined && typeof chunk.model === 'string') this.model = chunk.model;
+      text += outputText(chunk);
+    }
     this.#parts = text.length > 0 ? [text] : [];
     this.#deferredChars = 0;
   }

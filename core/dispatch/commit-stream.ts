@@ -10,9 +10,6 @@
 import type { ChatCompletionChunk } from '../types/openai.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import { ChatStream } from '../stream/chat-stream.js';
-import { hasOutput } from '../stream/stream-chunk.js';
-
-export { hasOutput };
 
 export async function commitStream(
   chunks: AsyncIterable<ChatCompletionChunk>,
@@ -20,7 +17,7 @@ export async function commitStream(
 ): Promise<ChatStream> {
   const stream = ChatStream.from(chunks);
   try {
-    const found = await stream.peekUntil((piece) => hasOutput(piece.chunk));
+    const found = await stream.peekUntil((piece) => piece.hasOutput());
     if (!found) {
       throw new SwitchyardError(
         'SY_ERR_UPSTREAM_SERVER_ERROR',

@@ -12,6 +12,7 @@ import type { GatewayServices } from '../services.js';
 import type { StageMiddleware } from '../stage.js';
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest } from '../types/openai.js';
 import type { InflightTracker } from './inflight.js';
+import { keepAlive } from './keep-alive.js';
 import type { HttpCall } from './http-call.js';
 import {
   openaiSseEncoder,
@@ -137,27 +138,29 @@ export function createExchange(deps: ExchangeDeps) {
 
   async function streamChat(call: HttpCall, ctx: ChatContext, encoder: SseEncoder): Promise<void> {
     const res = call.res;
-    const keepAliveMs = services.config.keepAliveMs;
     // While the chain waits for a slow first token, keep the connection alive with comments.
-    // Failover still works after that: comments carry no data.
-    const keepAlive = setInterval(() => {
+    // Failover still works after that: comments carry no data. The same registration then keeps
+    // the stream itself alive (pipeSse).
+    const alive = keepAlive(services.config.keepAliveMs, () => {
       call.takeOver();
       startSse(res, ctx.responseHeaders);
       writeKeepAlive(res);
-    }, keepAliveMs);
+    });
     try {
-      await runChain(ctx, call);
-    } catch (error) {
-      if (!res.headersSent) throw error;
-      writeSseError(res, error, encoder);
-      return;
+      try {
+        await runChain(ctx, call);
+      } catch (error) {
+        if (!res.headersSent) throw error;
+        writeSseError(res, error, encoder);
+        return;
+      }
+      call.takeOver();
+      // The first output is already here: the headers go out with it.
+      startSse(res, ctx.responseHeaders, false);
+      await pipeSse(res, ctx.stream ?? emptyStream(), alive, encoder);
     } finally {
-      clearInterval(keepAlive);
+      alive.stop();
     }
-    call.takeOver();
-    // The first output is already here: the headers go out with it.
-    startSse(res, ctx.responseHeaders, false);
-    await pipeSse(res, ctx.stream ?? emptyStream(), keepAliveMs, encoder);
   }
 
   /** Runs a validated chat request through the chain and writes the answer in `wire`'s format. */

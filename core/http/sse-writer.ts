@@ -15,6 +15,9 @@ import { toSwitchyardError, type SwitchyardError } from '../errors/switchyard-er
 import { ChatStream } from '../stream/chat-stream.js';
 import type { StreamChunk } from '../stream/stream-chunk.js';
 import type { ChatCompletionChunk } from '../types/openai.js';
+import { keepAlive, type KeepAlive } from './keep-alive.js';
+
+const noop = (): void => undefined;
 
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -69,21 +72,14 @@ export function writeSseError(res: ServerResponse, error: unknown, encoder = ope
 export async function pipeSse(
   res: ServerResponse,
   chunks: AsyncIterable<ChatCompletionChunk>,
-  keepAliveMs: number,
+  keepAliveMs: number | KeepAlive,
   encoder: SseEncoder = openaiSseEncoder,
 ): Promise<'done' | 'error' | 'closed'> {
   const stream = ChatStream.from(chunks);
-  let lastWrite = Date.now();
-  const keepAlive = setInterval(
-    () => {
-      if (Date.now() - lastWrite >= keepAliveMs) {
-        writeKeepAlive(res);
-        lastWrite = Date.now();
-      }
-    },
-    Math.max(10, Math.floor(keepAliveMs / 2)),
-  );
-  keepAlive.unref();
+  // A caller's keep-alive (registered before the stream started) stays the caller's to stop.
+  const own = typeof keepAliveMs === 'number';
+  const alive = own ? keepAlive(keepAliveMs, noop) : keepAliveMs;
+  alive.onQuiet = () => writeKeepAlive(res);
   // One write per batch (every chunk one upstream read carried). The end of the stream often
   // follows in the same tick: cork on the first write of a tick and uncork on the next, so they
   // leave in one packet. The first token is not held back beyond the current tick.
@@ -115,7 +111,7 @@ export async function pipeSse(
       for (const piece of batch) text += encoder.chunk(piece);
       if (text === '') continue;
       const flushed = send(text);
-      lastWrite = Date.now();
+      alive.touch();
       if (!flushed && !(await drained(res))) return 'closed';
     }
     if (res.destroyed) return 'closed';
@@ -127,7 +123,7 @@ export async function pipeSse(
     writeSseError(res, error, encoder);
     return 'error';
   } finally {
-    clearInterval(keepAlive);
+    if (own) alive.stop();
     // Leaving early (client gone): release the upstream connection.
     if (!finished) void stream.close().catch(() => undefined);
   }

@@ -51,6 +51,23 @@ describe('SSE transport', () => {
     }
   });
 
+  it('sends keep-alive comments between chunks when the upstream pauses mid-stream', async () => {
+    const h = await startHarness({ configure: (c) => ({ ...c, streaming: { keepAliveMs: 40 } }) });
+    try {
+      h.upstreams[0]?.enqueue({ reply: 'one two three', chunkDelayMs: 200 });
+      const response = await postChat(h.url, { stream: true });
+      const text = await response.text();
+      const events = text.split('\n\n').filter((event) => event !== '');
+      const firstData = events.findIndex((event) => event.startsWith('data: '));
+      const lastData = events.findLastIndex((event) => event.startsWith('data: {'));
+      const between = events.slice(firstData, lastData).filter((event) => event === ': keep-alive');
+      expect(between.length, text).to.be.at.least(2);
+      expect(events.at(-1)).to.equal('data: [DONE]');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('respects backpressure: a reader that stops reading stops the pulling of chunks', async () => {
     let pulled = 0;
     async function* endless(): AsyncGenerator<ChatCompletionChunk> {

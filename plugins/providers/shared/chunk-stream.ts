@@ -3,6 +3,7 @@ import { ChatStream } from '../../../core/stream/chat-stream.js';
 import { StreamChunk } from '../../../core/stream/stream-chunk.js';
 import { failure, type AcceptedCall } from './call.js';
 import { invalidResponse, type ErrorContext } from './errors.js';
+import { createBodyReader } from './body-reader.js';
 import { discardBody } from './read-body.js';
 import { createSseQueue } from './sse.js';
 
@@ -45,7 +46,7 @@ export function parseEventJson(ctx: ErrorContext, data: string): unknown {
 export function createSseChunkStream(call: AcceptedCall, translator: StreamTranslator): ChatStream {
   const { ctx } = call;
   const { body } = call.response;
-  const source = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const source = createBodyReader(body);
   const queue = createSseQueue();
   let out: StreamChunk[] = [];
   let finished = false;
@@ -61,8 +62,8 @@ export function createSseChunkStream(call: AcceptedCall, translator: StreamTrans
   const drain = async (): Promise<void> => {
     let bytes = 0;
     try {
-      for (let read = await source.next(); !read.done; read = await source.next()) {
-        bytes += read.value.length;
+      for (let part = await source.read(); part !== undefined; part = await source.read()) {
+        bytes += part.length;
         if (bytes > DRAIN_LIMIT_BYTES) return discardBody(body);
       }
     } catch {
@@ -88,8 +89,8 @@ export function createSseChunkStream(call: AcceptedCall, translator: StreamTrans
       if (failed) throw failed.error;
       while (out.length === 0) {
         if (finished) return undefined;
-        const read = await source.next();
-        if (read.done) {
+        const part = await source.read();
+        if (part === undefined) {
           queue.end();
           translateQueued();
           if (!finished) {
@@ -98,7 +99,7 @@ export function createSseChunkStream(call: AcceptedCall, translator: StreamTrans
           }
           continue;
         }
-        queue.feed(read.value);
+        queue.feed(part);
         translateQueued();
       }
       const batch = out;

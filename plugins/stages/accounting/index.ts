@@ -11,6 +11,7 @@ import {
   buildLedgerRecord,
   ChatStream,
   defineStage,
+  requestLineLogger,
   StreamChunk,
   StreamMeter,
   toSwitchyardError,
@@ -182,12 +183,15 @@ function meter(
       if (!usage) return piece;
       ctx.usage = usageNow();
       const chunk = piece.chunk;
-      const decorated = { ...(usage as unknown as Record<string, unknown>) };
-      decorate(decorated, ctx.usage);
-      if (clientWantsUsage) return StreamChunk.of({ ...chunk, usage: decorated as unknown as Usage });
+      // A new chunk, never an edit (see StreamChunk); Object.assign because a spread followed by
+      // new properties costs microseconds on Node 20.
+      if (clientWantsUsage) {
+        const decorated = Object.assign({}, usage) as unknown as Record<string, unknown>;
+        decorate(decorated, ctx.usage);
+        return StreamChunk.of(Object.assign({}, chunk, { usage: decorated as unknown as Usage }));
+      }
       if (chunk.choices.length === 0) return [];
-      const { usage: _hidden, ...rest } = chunk;
-      return StreamChunk.of(rest);
+      return StreamChunk.of(Object.assign({}, chunk, { usage: undefined }));
     },
     end() {
       // The client asked for a usage chunk the provider did not send: the gateway's count (estimated).
@@ -241,8 +245,8 @@ function finish(
 }
 
 function logRequest(ctx: GatewayContext, outcome: Outcome, now: number): void {
-  const log = ctx.log;
-  if (!log.isLevelEnabled('info')) return;
+  if (!ctx.log.isLevelEnabled('info')) return;
+  const log = requestLineLogger(ctx.log);
   log.info(
     {
       requestId: ctx.requestId,

@@ -199,6 +199,31 @@ describe('StreamChunk', () => {
     expect(usage.usage()).to.deep.equal({ prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 });
   });
 
+  it('finds usage before a nested key of the same name, and output without parsing', () => {
+    const parse = (json: string) => JSON.parse(json) as ChatCompletionChunk;
+    const usage = StreamChunk.fromJson(
+      '{"choices":[],"usage" :\n{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3},"x":{"usage":null}}',
+      parse,
+    );
+    expect(usage.usage()).to.deep.equal({ prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 });
+    let parses = 0;
+    const counting = (json: string) => {
+      parses += 1;
+      return parse(json);
+    };
+    const content = StreamChunk.fromJson('{"choices":[{"index":0,"delta":{"content":"\\"hi"}}]}', counting);
+    const tool = StreamChunk.fromJson(
+      '{"choices":[{"index":0,"delta":{"tool_calls": [ {"index":0}]}}]}',
+      counting,
+    );
+    expect([content.hasOutput(), tool.hasOutput(), parses]).to.deep.equal([true, true, 0]);
+    const role = StreamChunk.fromJson(
+      '{"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}',
+      counting,
+    );
+    expect([role.mayHaveOutput(), role.hasOutput(), parses]).to.deep.equal([false, false, 1]);
+  });
+
   it('serialises a chunk the gateway built', () => {
     const built = chunk('x');
     expect(JSON.parse(StreamChunk.of(built).json())).to.deep.equal(built);
