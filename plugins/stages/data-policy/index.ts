@@ -25,10 +25,12 @@ export const dataPolicyStage = defineStage<Record<string, never>>({
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
     const config = services.config.source.dataPolicy;
-    return async function dataPolicy(ctx, next) {
+    // Not async: nothing to do on the way out, so no promise of its own on every request (a
+    // throw becomes a rejection in the composer).
+    return function dataPolicy(ctx, next) {
       const requirements = gatherRequirements(ctx, config);
       if (requirements.length > 0) apply(ctx, requirements);
-      await next();
+      return next();
     };
   },
 });
