@@ -9,7 +9,8 @@ import { SwitchyardError, toSwitchyardError } from './errors/switchyard-error.js
 import { ChatStream } from './stream/chat-stream.js';
 import { validateChatRequest } from './http/validate-request.js';
 import type { ExchangeDeps } from './http/exchange.js';
-import { contextFields, newRequestId, runContext } from './request-context.js';
+import { RequestAbort } from './request-abort.js';
+import { createRequestContext, newRequestId, runContext } from './request-context.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './types/openai.js';
 
 export interface InProcessOptions {
@@ -54,31 +55,31 @@ export function createInProcessChat(current: () => ExchangeDeps): InProcessChat 
       throw new SwitchyardError('SY_ERR_GATEWAY_SHUTTING_DOWN', 'The gateway is shutting down.');
     }
     options.signal?.throwIfAborted();
-    const { controller, leave } = inflight.enter();
+    const abort = new RequestAbort();
+    inflight.add(abort);
     const cancel = () =>
-      controller.abort(new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The caller aborted the request.'));
+      abort.abort(new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The caller aborted the request.'));
     options.signal?.addEventListener('abort', cancel, { once: true });
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
       options.signal?.removeEventListener('abort', cancel);
-      leave();
+      inflight.remove(abort);
     };
-    const ctx: ChatContext = {
-      ...contextFields(services, {
+    // The same context as an HTTP request's (request-context.ts), with the caller's own identity.
+    const ctx = createRequestContext<ChatContext>(
+      services,
+      abort,
+      {
         requestId: newRequestId(),
-        signal: controller.signal,
-        abortRequest: (reason) => controller.abort(reason),
         headers: lowerCased(options.headers),
         host: { kind: 'in-process' },
         caller: options.caller,
-      }),
-      operation: 'chat',
-      request: validated,
-      response: undefined,
-      stream: undefined,
-    };
+      },
+      'chat',
+      validated,
+    );
     try {
       await runContext(ctx, chain, events);
     } catch (error) {
@@ -93,7 +94,7 @@ export function createInProcessChat(current: () => ExchangeDeps): InProcessChat 
       ctx.stream,
       () => {
         // Left before the end (break, return): the upstream call is cancelled.
-        if (!controller.signal.aborted) cancel();
+        if (!abort.aborted) cancel();
       },
       finish,
     );

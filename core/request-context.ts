@@ -13,36 +13,23 @@ import type { StageMiddleware } from './stage.js';
 import { ChatStream } from './stream/chat-stream.js';
 import type { ChatCompletionChunk } from './types/openai.js';
 
-/** What every operation's context holds, before the operation adds its request. */
-export type ContextFields = Omit<ChatContext, 'operation' | 'request' | 'response' | 'stream'>;
-
-export interface ContextInit {
-  requestId: string;
-  /** Aborts the request (client gone, caller's signal, gateway closing). */
-  signal: AbortSignal;
-  /** Aborts `signal` (the dispatcher's deadline uses it). */
-  abortRequest?: (reason: unknown) => void;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-  host: HostRequest;
-  /** A caller already known (an in-process call's trusted caller); the auth stage keeps it. */
-  caller?: Caller;
-}
-
 export function newRequestId(): string {
   // The UUID's hex digits without its dashes (8-4-4-4-12), sliced: cheaper than a RegExp replace.
   const id = randomUUID();
   return `req_${id.slice(0, 8)}${id.slice(9, 13)}${id.slice(14, 18)}${id.slice(19, 23)}${id.slice(24)}`;
 }
 
-/** What an HTTP route knows of a request when it makes its context. */
+/** What a route (HTTP or in-process) knows of a request when it makes its context. */
 export interface RequestContextInit {
   requestId: string;
   headers: Readonly<Record<string, string | string[] | undefined>>;
   host: HostRequest;
+  /** A caller already known (an in-process call's trusted caller); the auth stage keeps it. */
+  caller?: Caller;
 }
 
 /**
- * A context as the HTTP routes make it: a class, so a request costs one object with a fixed shape
+ * A request's context, for every route: a class, so a request costs one object with a fixed shape
  * (an object literal with a getter is defined at run time, and on Node 20 an object spread followed
  * by more properties, `{ ...fields, operation }`, costs microseconds). Its `signal` is made from
  * the request's RequestAbort on first use (./request-abort.ts); the route stage reaches the
@@ -96,7 +83,7 @@ const SIGNAL_PROPERTY: PropertyDescriptor = {
   configurable: true,
 };
 
-/** A fresh context for one HTTP request (see RequestContext). */
+/** A fresh context for one request (see RequestContext). */
 export function createRequestContext<C extends GatewayContext>(
   services: GatewayServices,
   abort: RequestAbort,
@@ -104,7 +91,7 @@ export function createRequestContext<C extends GatewayContext>(
   operation: C['operation'],
   request: C['request'],
 ): C {
-  return new RequestContext(
+  const ctx = new RequestContext(
     services,
     abort,
     init.requestId,
@@ -112,33 +99,14 @@ export function createRequestContext<C extends GatewayContext>(
     init.host,
     operation,
     request,
-  ) as unknown as C;
+  );
+  if (init.caller !== undefined) ctx.caller = init.caller;
+  return ctx as unknown as C;
 }
 
 /** The RequestAbort behind a context made by createRequestContext, else its AbortSignal. */
 export function abortSourceOf(ctx: GatewayContext): SignalLike {
   return (ctx as { [ABORT_SOURCE]?: RequestAbort })[ABORT_SOURCE] ?? ctx.signal;
-}
-
-export function contextFields(services: GatewayServices, init: ContextInit): ContextFields {
-  return {
-    requestId: init.requestId,
-    signal: init.signal,
-    abortRequest: init.abortRequest,
-    startedAt: services.now(),
-    headers: init.headers,
-    host: init.host,
-    responseHeaders: { 'x-switchyard-request-id': init.requestId },
-    caller: init.caller,
-    plan: undefined,
-    attempts: [],
-    served: undefined,
-    usage: undefined,
-    error: undefined,
-    state: {},
-    log: services.logger,
-    services,
-  };
 }
 
 const noop = () => Promise.resolve();

@@ -7,7 +7,7 @@ import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { ChatContext, EmbeddingsContext, GatewayContext } from '../context.js';
 import type { GatewayEvents } from '../events.js';
 import { RequestAbort } from '../request-abort.js';
-import { createRequestContext, newRequestId, runContext, type ContextFields } from '../request-context.js';
+import { createRequestContext, newRequestId, runContext } from '../request-context.js';
 import type { GatewayServices } from '../services.js';
 import type { StageMiddleware } from '../stage.js';
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest } from '../types/openai.js';
@@ -38,8 +38,6 @@ export interface ChatWire {
 }
 
 export const OPENAI_WIRE: ChatWire = { json: (response) => response, encoder: () => openaiSseEncoder };
-
-export type { ContextFields };
 
 export type Exchange = ReturnType<typeof createExchange>;
 

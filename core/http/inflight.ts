@@ -12,19 +12,6 @@ export class InflightTracker {
   private idle: (() => void) | undefined;
   closing = false;
 
-  /** Registers a request; returns its controller and a function to call when it is over. */
-  enter(): { controller: AbortController; leave: () => void } {
-    const controller = new AbortController();
-    this.running.add(controller);
-    return {
-      controller,
-      leave: () => {
-        this.running.delete(controller);
-        if (this.running.size === 0) this.idle?.();
-      },
-    };
-  }
-
   /** Registers a request that aborts through `request` (no closure made per request). */
   add(request: Abortable): void {
     this.running.add(request);

@@ -1,4 +1,5 @@
 import type { UpstreamResponse } from './http-client.js';
+import { prematureClose } from './read-body.js';
 
 /** Pulls a response body one network read at a time. */
 export interface BodyReader {
@@ -46,7 +47,7 @@ export function createBodyReader(body: UpstreamResponse['body']): BodyReader {
   // only then: 'close' follows every body, and an Error costs its stack trace.)
   body.once('close', () => {
     if (over === undefined) {
-      stop({ error: Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }) });
+      stop({ error: prematureClose() });
     }
   });
 

@@ -10,6 +10,11 @@ export class BodyTooLargeError extends Error {
 
 function noop(): void {}
 
+/** A body destroyed before its end without an error: what a stream's async iterator throws. */
+export function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}
+
 /** Drops the rest of a body and its connection; safe before anyone has read from it. */
 export function discardBody(body: UpstreamResponse['body']): void {
   // Without a listener, the RequestAbortedError that destroy() emits would be an uncaught error.
@@ -57,7 +62,7 @@ export function readBodyText(body: UpstreamResponse['body'], limitBytes: number)
     // Destroyed without an error and before its end: what an async iterator would have thrown.
     const onClose = (): void => {
       cleanup();
-      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      reject(prematureClose());
     };
     body.on('data', onData);
     body.on('end', onEnd);
