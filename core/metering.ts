@@ -163,7 +163,7 @@ export class StreamMeter {
       // A chunk nobody parsed that reports no usage (usage() parses it if it might): only its
       // text matters, and only maybe; whether it is output the text can tell.
       if (!chunk.parsed && (!this.#finished || (chunk.usage() === undefined && !chunk.parsed))) {
-        if (this.firstOutputAt === undefined && chunk.mayHaveOutput()) this.firstOutputAt = this.now();
+        if (this.firstOutputAt === undefined && chunk.hasOutput()) this.firstOutputAt = this.now();
         this.#parts.push(chunk);
         this.#deferredChars += chunk.json().length;
         if (this.#deferredChars > DEFER_LIMIT) this.#resolve();

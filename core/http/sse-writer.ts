@@ -13,7 +13,7 @@ import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { toSwitchyardError, type SwitchyardError } from '../errors/switchyard-error.js';
 import { ChatStream } from '../stream/chat-stream.js';
-import type { StreamChunk } from '../stream/stream-chunk.js';
+import type { StreamChunk, WireSpan } from '../stream/stream-chunk.js';
 import type { ChatCompletionChunk } from '../types/openai.js';
 import { keepAlive, type KeepAlive } from './keep-alive.js';
 
@@ -47,6 +47,11 @@ export function writeKeepAlive(res: ServerResponse): void {
 export interface SseEncoder {
   /** The events for one chunk; empty when the chunk adds nothing on this wire. */
   chunk(piece: StreamChunk): string;
+  /**
+   * Where the event's bytes are when they can go out unchanged (an upstream of the same wire
+   * format sent them), or undefined to use `chunk`.
+   */
+  wire?(piece: StreamChunk): WireSpan | undefined;
   /** What closes a complete stream. */
   end(): string;
   /** What closes a failed stream, so no client mistakes it for a complete answer. */
@@ -54,7 +59,8 @@ export interface SseEncoder {
 }
 
 export const openaiSseEncoder: SseEncoder = {
-  // The upstream's own text when the chunk came through unchanged (core/stream/stream-chunk.ts).
+  // The upstream's own bytes, or text, when the chunk came through unchanged (core/stream/stream-chunk.ts).
+  wire: (piece) => piece.wire(),
   chunk: (piece) => `data: ${piece.json()}\n\n`,
   end: () => 'data: [DONE]\n\n',
   error: (error) => `data: ${JSON.stringify(error.toOpenAI())}\n\n`,
@@ -90,7 +96,7 @@ export async function pipeSse(
     // compression-style middleware buffers until told to flush.
     (res as { flush?: () => void }).flush?.();
   };
-  const send = (text: string): boolean => {
+  const send = (text: string | Buffer): boolean => {
     if (!corked) {
       corked = true;
       res.cork();
@@ -107,10 +113,10 @@ export async function pipeSse(
         break;
       }
       if (res.destroyed) return 'closed';
-      let text = '';
-      for (const piece of batch) text += encoder.chunk(piece);
-      if (text === '') continue;
-      const flushed = send(text);
+      const out = encodeBatch(batch, encoder);
+      if (out.length === 0) continue;
+      let flushed = true;
+      for (const part of out) flushed = send(part);
       alive.touch();
       if (!flushed && !(await drained(res))) return 'closed';
     }
@@ -127,6 +133,46 @@ export async function pipeSse(
     // Leaving early (client gone): release the upstream connection.
     if (!finished) void stream.close().catch(() => undefined);
   }
+}
+
+/**
+ * What one batch writes: runs of unchanged upstream events as views of the upstream's own buffers
+ * (neighbouring events of one read join into one view, so an untouched read goes out as it came,
+ * the way a plain proxy would send it), everything else as text.
+ */
+export function encodeBatch(batch: readonly StreamChunk[], encoder: SseEncoder): (string | Buffer)[] {
+  const out: (string | Buffer)[] = [];
+  let text = '';
+  // The run of neighbouring upstream bytes being gathered.
+  let run: Buffer | undefined;
+  let runStart = 0;
+  let runEnd = 0;
+  for (const piece of batch) {
+    const wire = encoder.wire?.(piece);
+    if (wire === undefined) {
+      if (run !== undefined) {
+        out.push(run.subarray(runStart, runEnd));
+        run = undefined;
+      }
+      text += encoder.chunk(piece);
+      continue;
+    }
+    if (text !== '') {
+      out.push(text);
+      text = '';
+    }
+    if (run === wire.bytes && runEnd === wire.start) {
+      runEnd = wire.end;
+      continue;
+    }
+    if (run !== undefined) out.push(run.subarray(runStart, runEnd));
+    run = wire.bytes;
+    runStart = wire.start;
+    runEnd = wire.end;
+  }
+  if (run !== undefined) out.push(run.subarray(runStart, runEnd));
+  if (text !== '') out.push(text);
+  return out;
 }
 
 /** Waits for 'drain'; false when the response closed first. */

@@ -1,8 +1,9 @@
 /**
  * One chunk of a streamed answer as it travels through the gateway.
  *
- * A chunk read from an OpenAI-format upstream keeps the upstream's own JSON text and is parsed
- * only when something reads it (`.chunk`); the SSE writer sends that text unchanged. Parsing
+ * A chunk read from an OpenAI-format upstream keeps the upstream's own JSON text (and, usually,
+ * the event's bytes) and is parsed only when something reads it (`.chunk`); the SSE writer sends
+ * those bytes, or that text, unchanged. Parsing
  * and re-serialising every event cost about as much as the rest of the stream's handling
  * together (docs/benchmarks.md), and most events are plain content deltas that nobody reads.
  *
@@ -11,6 +12,17 @@
  * would not reach the client, whose copy is the original text.
  */
 import type { ChatCompletionChunk } from '../types/openai.js';
+
+/**
+ * Where a chunk's server-sent event sits in the upstream's bytes: `bytes.subarray(start, end)`
+ * is `data: <json>\n\n` as it arrived. Offsets into the buffer of the read that carried it, so
+ * neighbouring events can go out as one view.
+ */
+export interface WireSpan {
+  readonly bytes: Buffer;
+  readonly start: number;
+  readonly end: number;
+}
 
 /** Parses a chunk's text; throws the provider's own error for a broken event. */
 export type ChunkParser = (json: string) => ChatCompletionChunk;
@@ -30,15 +42,18 @@ export class StreamChunk {
   #finishes: boolean | undefined;
   readonly #json: string | undefined;
   readonly #parse: ChunkParser | undefined;
+  readonly #wire: WireSpan | undefined;
 
   private constructor(
     json: string | undefined,
     parsed: ChatCompletionChunk | undefined,
     parse?: ChunkParser,
+    wire?: WireSpan,
   ) {
     this.#json = json;
     this.#parsed = parsed;
     this.#parse = parse;
+    this.#wire = wire;
   }
 
   /** A chunk the gateway built or changed; serialised when written. */
@@ -46,9 +61,12 @@ export class StreamChunk {
     return new StreamChunk(undefined, chunk);
   }
 
-  /** A chunk as the upstream spelled it, parsed with `parse` on first read. */
-  static fromJson(json: string, parse: ChunkParser): StreamChunk {
-    return new StreamChunk(json, undefined, parse);
+  /**
+   * A chunk as the upstream spelled it, parsed with `parse` on first read. `wire` is where the
+   * server-sent event that carried it is (`data: <json>\n\n`), when the upstream sent it that way.
+   */
+  static fromJson(json: string, parse: ChunkParser, wire?: WireSpan): StreamChunk {
+    return new StreamChunk(json, undefined, parse, wire);
   }
 
   /** The parsed chunk (read-only: see the note at the top). Throws when the text is not a chunk. */
@@ -64,6 +82,11 @@ export class StreamChunk {
   /** The chunk's JSON text: the upstream's own when there is one. */
   json(): string {
     return this.#json ?? JSON.stringify(this.#parsed);
+  }
+
+  /** Where the upstream's own event for this chunk (`data: <json>\n\n`) is, when it has one. */
+  wire(): WireSpan | undefined {
+    return this.#wire;
   }
 
   /**
@@ -85,16 +108,13 @@ export class StreamChunk {
   }
 
   /**
-   * Whether the chunk carries output (see hasOutput). From the text, when not parsed: a yes is
-   * trusted (a chunk committed one event early costs nothing), a no is checked by parsing.
+   * Whether the chunk carries output (see hasOutput), read from the text when not parsed. The
+   * text can be wrong only for odd spellings, and both ways are safe where this decides
+   * something: a chunk taken for output one event early commits the stream one event early; an
+   * output taken for none is held back until the next output, which still is before anything
+   * reached the client.
    */
   hasOutput(): boolean {
-    if (this.#parsed === undefined && OUTPUT_KEY.test(this.#json as string)) return true;
-    return hasOutput(this.chunk);
-  }
-
-  /** Whether the text says the chunk carries output; never parses (false may be wrong). */
-  mayHaveOutput(): boolean {
     return this.#parsed !== undefined ? hasOutput(this.#parsed) : OUTPUT_KEY.test(this.#json as string);
   }
 }

@@ -5,8 +5,8 @@ import { createSseChunkStream, parseEventJson, type StreamTranslator } from '../
 import { errorFromEvent, invalidResponse, streamEndedEarly, type ErrorContext } from '../shared/errors.js';
 
 /**
- * OpenAI's events already are canonical chunks, so they travel as the upstream's own text
- * (StreamChunk.fromJson) and are parsed only when a stage reads them. A cheap check on the text
+ * OpenAI's events already are canonical chunks, so they travel as the upstream's own text and
+ * bytes (StreamChunk.fromJson) and are parsed only when a stage reads them. A cheap check on the text
  * decides which events are parsed here: anything that does not look like a JSON object with a
  * `choices` key — error events (`{"error": …}`) and broken ones among them — so that they fail
  * the stream here, where failover can still act.
@@ -23,14 +23,14 @@ export function createOpenAIStreamTranslator(ctx: ErrorContext): StreamTranslato
     return record as ChatCompletionChunk;
   };
   return {
-    event(data, name, emit) {
+    event(data, name, emit, wire) {
       if (isDone(data)) return true;
       if (name === 'error') throw errorFromEvent(ctx, parseEventJson(ctx, data));
       if (!looksLikeChunk(data)) {
         emit(StreamChunk.of(parse(data)));
         return false;
       }
-      const piece = StreamChunk.fromJson(data, parse);
+      const piece = StreamChunk.fromJson(data, parse, wire);
       if (!sawFinishReason && piece.finishes()) sawFinishReason = true;
       emit(piece);
       return false;

@@ -1,11 +1,11 @@
 import type { ChatCompletionChunk } from '../../../core/types/openai.js';
 import { ChatStream } from '../../../core/stream/chat-stream.js';
-import { StreamChunk } from '../../../core/stream/stream-chunk.js';
+import { StreamChunk, type WireSpan } from '../../../core/stream/stream-chunk.js';
 import { failure, type AcceptedCall } from './call.js';
 import { invalidResponse, type ErrorContext } from './errors.js';
 import { createBodyReader } from './body-reader.js';
 import { discardBody } from './read-body.js';
-import { createSseQueue } from './sse.js';
+import { createSseQueue, wireOf } from './sse.js';
 
 // What a well-behaved upstream may still send after its closing event before we stop reading.
 const DRAIN_LIMIT_BYTES = 64 * 1024;
@@ -21,8 +21,9 @@ export interface StreamTranslator {
   /**
    * Handles one SSE event, emitting the chunks it stands for (none, one or several). Returns
    * true when the event closes the answer (`[DONE]`, `message_stop`). Throws mapped errors.
+   * `wire` is where the event's own bytes are, when it was a single `data` line (see SseEvent).
    */
-  event(data: string, name: string | undefined, emit: EmitChunk): boolean;
+  event(data: string, name: string | undefined, emit: EmitChunk, wire?: WireSpan): boolean;
   /** The body ended cleanly without a closing event: emit what is still owed, or throw when the answer is incomplete. */
   end(emit: EmitChunk): void;
 }
@@ -75,7 +76,7 @@ export function createSseChunkStream(call: AcceptedCall, translator: StreamTrans
   const translateQueued = (): void => {
     for (let item = queue.shift(); item !== undefined && !finished; item = queue.shift()) {
       if (item.kind === 'overflow') throw invalidResponse(ctx, 'a stream event exceeded the size limit');
-      if (translator.event(item.event.data, item.event.event, emit)) {
+      if (translator.event(item.data, item.event, emit, wireOf(item))) {
         finish();
         void drain();
       }

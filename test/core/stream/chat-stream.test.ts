@@ -221,7 +221,8 @@ describe('StreamChunk', () => {
       '{"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}',
       counting,
     );
-    expect([role.mayHaveOutput(), role.hasOutput(), parses]).to.deep.equal([false, false, 1]);
+    // A role-only chunk is told from its text too: no parse before the first output.
+    expect([role.hasOutput(), parses]).to.deep.equal([false, 0]);
   });
 
   it('serialises a chunk the gateway built', () => {
