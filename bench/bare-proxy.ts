@@ -4,19 +4,45 @@
  * logic in between. The request body is read whole (any JSON gateway must) and sent on with its
  * length; the response status, content type and body are piped back untouched, no parsing.
  *
+ * The body goes back with `stream.pipeline()`, the idiomatic way. On Node 20 that costs an
+ * AbortController per response and a DOMException (with its stack trace) when it completes;
+ * `BENCH_PROXY_FORWARD=events` forwards with plain 'data'/'drain' listeners instead, a tighter
+ * floor (docs/benchmarks.md, "Known limits").
+ *
  * One server per upstream named in `BENCH_UPSTREAMS` (JSON `{ name: origin }`), each with its own
  * Pool. With `BENCH_PROFILE=1` it can be CPU-profiled (see profiler.ts). Started by
  * bench/gateway.bench.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pipeline } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { Pool } from 'undici';
 import { answerProfileRequests } from './profiler.js';
 import { exitWithParent, requiredEnv, tell } from './protocol.js';
 
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'authorization'] as const;
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-length', 'cache-control'] as const;
+
+/** Sends the upstream body on as it arrives, with backpressure. */
+const forward: (body: Readable, res: ServerResponse) => void =
+  process.env.BENCH_PROXY_FORWARD === 'events'
+    ? (body, res) => {
+        body.on('data', (part: Buffer) => {
+          if (!res.write(part)) {
+            body.pause();
+            res.once('drain', () => body.resume());
+          }
+        });
+        body.once('end', () => res.end());
+        body.once('error', () => res.destroy());
+        res.once('close', () => {
+          if (!body.readableEnded) body.destroy();
+        });
+      }
+    : (body, res) =>
+        pipeline(body, res, (error) => {
+          if (error) res.destroy();
+        });
 
 function proxyTo(pool: Pool) {
   return function bareProxy(req: IncomingMessage, res: ServerResponse): void {
@@ -43,9 +69,7 @@ function proxyTo(pool: Pool) {
               if (typeof value === 'string') out[name] = value;
             }
             res.writeHead(upstream.statusCode, out);
-            pipeline(upstream.body, res, (error) => {
-              if (error) res.destroy();
-            });
+            forward(upstream.body, res);
           },
           () => {
             if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
