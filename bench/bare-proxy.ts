@@ -4,10 +4,11 @@
  * logic in between. The request body is read whole (any JSON gateway must) and sent on with its
  * length; the response status, content type and body are piped back untouched, no parsing.
  *
- * The body goes back with `stream.pipeline()`, the idiomatic way. On Node 20 that costs an
- * AbortController per response and a DOMException (with its stack trace) when it completes;
- * `BENCH_PROXY_FORWARD=events` forwards with plain 'data'/'drain' listeners instead, a tighter
- * floor (docs/benchmarks.md, "Known limits").
+ * The body goes back with plain 'data'/'drain' listeners (backpressure included), the cheapest
+ * way Node offers: `stream.pipeline()`, the idiomatic way, costs an AbortController per response
+ * and a DOMException (with its stack trace) when it completes, about twice the proxy's CPU per
+ * request on Node 20. `BENCH_PROXY_FORWARD=pipeline` measures against that one instead (the
+ * baseline of the first two sessions; docs/benchmarks.md).
  *
  * One server per upstream named in `BENCH_UPSTREAMS` (JSON `{ name: origin }`), each with its own
  * Pool. With `BENCH_PROFILE=1` it can be CPU-profiled (see profiler.ts). Started by
@@ -25,7 +26,7 @@ const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-length', 'cache-con
 
 /** Sends the upstream body on as it arrives, with backpressure. */
 const forward: (body: Readable, res: ServerResponse) => void =
-  process.env.BENCH_PROXY_FORWARD === 'events'
+  process.env.BENCH_PROXY_FORWARD !== 'pipeline'
     ? (body, res) => {
         body.on('data', (part: Buffer) => {
           if (!res.write(part)) {
