@@ -3,9 +3,9 @@
  *
  * A chunk read from an OpenAI-format upstream keeps the upstream's own JSON text (and, usually,
  * the event's bytes) and is parsed only when something reads it (`.chunk`); the SSE writer sends
- * those bytes, or that text, unchanged. Parsing
- * and re-serialising every event cost about as much as the rest of the stream's handling
- * together (docs/benchmarks.md), and most events are plain content deltas that nobody reads.
+ * those bytes, or that text, unchanged. Parsing and re-serialising every event cost about as much
+ * as the rest of the stream's handling together (docs/benchmarks.md), and most events are plain
+ * content deltas that nobody reads.
  *
  * Chunks are immutable: a stage that changes one makes a new one with `StreamChunk.of(changed)`
  * (which the writer serialises again) instead of editing `.chunk` in place — an edit in place

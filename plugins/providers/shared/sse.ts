@@ -33,16 +33,15 @@ const MAX_EVENT_BYTES = 16 * 1024 * 1024;
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
-const COLON = 0x3a;
 
-/** Whether the line at `at` starts with `data:`. */
+/** Whether the line at `at` starts with `data:` (byte by byte: Buffer.compare's checks cost more). */
 function isDataField(bytes: Buffer, at: number): boolean {
   return (
-    bytes[at] === 0x64 &&
-    bytes[at + 1] === 0x61 &&
-    bytes[at + 2] === 0x74 &&
-    bytes[at + 3] === 0x61 &&
-    bytes[at + 4] === COLON
+    bytes[at] === 0x64 && // d
+    bytes[at + 1] === 0x61 && // a
+    bytes[at + 2] === 0x74 && // t
+    bytes[at + 3] === 0x61 && // a
+    bytes[at + 4] === 0x3a // :
   );
 }
 
