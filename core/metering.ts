@@ -7,12 +7,13 @@
  * and role, 1 more plus the name's tokens when a message has a `name`, 3 for the reply's priming,
  * 85 per image, tool calls and tool definitions counted as their JSON text):
  *
- * - `countPromptTokens`/`countTextTokens`, used for usage a provider did not report, count text
- *   with a real BPE tokenizer (gpt-tokenizer, ranks shipped in the package, nothing fetched):
- *   `o200k_base` for the GPT-4o, GPT-4.1/4.5, GPT-5, o-series and gpt-oss families,
- *   `cl100k_base` for every other model (exact for GPT-4 and GPT-3.5, an approximation for other
- *   vendors' models). An encoding is loaded on first use (synchronously, once per process:
- *   about 0.3 s for o200k_base, 0.1 s for cl100k_base).
+ * - usage a provider did not report (`answerUsage`, `StreamMeter.usage`) is counted with a real
+ *   BPE tokenizer (gpt-tokenizer, ranks shipped in the package, nothing fetched): `o200k_base` for
+ *   the GPT-4o, GPT-4.1/4.5, GPT-5, o-series and gpt-oss families, `cl100k_base` for every other
+ *   model (exact for GPT-4 and GPT-3.5, an approximation for other vendors' models). The texts of
+ *   one usage go in one batch to the token-count worker (core/token-counter.ts), so loading an
+ *   encoding (0.1–0.3 s) or counting a long prompt never pauses the event loop; hence async.
+ *   `countPromptTokens`/`countTextTokens` count the same in the calling thread (tests).
  * - `estimatePromptTokens`/`estimateTextTokens`, used at admission where every request pays for
  *   it, take a quarter of the UTF-8 byte length (the usual "4 characters per token" for English,
  *   closer than character counts for other scripts): microseconds and no tokenizer to load.
@@ -20,11 +21,11 @@
  * Usage the gateway counted says `estimated: true`: the prompt count matches OpenAI's for plain
  * text messages, while tool definitions, tool calls and images are approximations.
  */
-import { createRequire } from 'node:module';
-import type { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ModelPricing } from './config/types.js';
 import { StreamChunk } from './stream/stream-chunk.js';
 import type { UsageRecord } from './context.js';
+import { countText, type EncodingName } from './token-encodings.js';
+import { countTokensOffThread } from './token-counter.js';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -32,6 +33,8 @@ import type {
   EmbeddingsRequest,
 } from './types/openai.js';
 import { costUsd, usageRecord } from './usage.js';
+
+export type { EncodingName } from './token-encodings.js';
 
 const PER_MESSAGE = 4;
 const PER_NAME = 1;
@@ -45,8 +48,6 @@ export function estimateTextTokens(text: string): number {
   return text.length === 0 ? 0 : Math.ceil(Buffer.byteLength(text) / 4);
 }
 
-export type EncodingName = 'o200k_base' | 'cl100k_base';
-
 const O200K_MODELS = /^(?:gpt-4o|chatgpt-4o|gpt-4\.[15]|gpt-5|o[134](?:-|$)|gpt-oss|codex-|omni-)/;
 
 /** The encoding used to count a model's tokens; a provider prefix (`openai/`) is ignored. */
@@ -55,24 +56,9 @@ export function encodingFor(model: string | undefined): EncodingName {
   return O200K_MODELS.test(name) ? 'o200k_base' : 'cl100k_base';
 }
 
-const requireCjs = createRequire(import.meta.url);
-const encoders = new Map<EncodingName, typeof countTokens>();
-// Text like `<|endoftext|>` in a prompt is text to the model, not a special token.
-const AS_TEXT = { disallowedSpecial: new Set<string>() };
-
-function encoder(name: EncodingName): typeof countTokens {
-  let count = encoders.get(name);
-  if (!count) {
-    // The CommonJS build loads synchronously, so usage stays a plain function of the answer.
-    count = (requireCjs(`gpt-tokenizer/encoding/${name}`) as { countTokens: typeof countTokens }).countTokens;
-    encoders.set(name, count);
-  }
-  return count;
-}
-
-/** The tokens of a text under the model's tokenizer (see `encodingFor`). */
+/** The tokens of a text under the model's tokenizer (see `encodingFor`), in this thread. */
 export function countTextTokens(text: string, model: string | undefined): number {
-  return text.length === 0 ? 0 : encoder(encodingFor(model))(text, AS_TEXT);
+  return countText(text, encodingFor(model));
 }
 
 function contentTokens(content: unknown, count: TextCounter): number {
@@ -114,12 +100,34 @@ export function estimatePromptTokens(request: ChatCompletionRequest | Embeddings
   return promptTokens(request, estimateTextTokens);
 }
 
-/** The prompt's tokens under the model's tokenizer, for usage a provider did not report. */
+/** The prompt's tokens under the model's tokenizer, in this thread (see `countedUsage`). */
 export function countPromptTokens(
   request: ChatCompletionRequest | EmbeddingsRequest,
   model: string | undefined,
 ): number {
   return promptTokens(request, (text) => countTextTokens(text, model));
+}
+
+/**
+ * Usage counted with the model's tokenizer in the token-count worker, marked estimated: the
+ * prompt's texts and the completion's in one batch, the chat format's overheads added here.
+ */
+async function countedUsage(
+  request: ChatCompletionRequest | EmbeddingsRequest,
+  completion: string,
+  model: string | undefined,
+  pricing: ModelPricing | undefined,
+): Promise<UsageRecord> {
+  const texts: string[] = [];
+  const overhead = promptTokens(request, (text) => {
+    if (text.length > 0) texts.push(text);
+    return 0;
+  });
+  texts.push(completion);
+  const counts = await countTokensOffThread(texts, encodingFor(model));
+  let prompt = overhead;
+  for (let i = 0; i < counts.length - 1; i++) prompt += counts[i] as number;
+  return estimatedUsage(prompt, counts.at(-1) ?? 0, pricing);
 }
 
 /** Text an answer carries, for counting its tokens. */
@@ -195,12 +203,16 @@ export class StreamMeter {
     return this.firstOutputAt !== undefined || Boolean(this.reported?.completion_tokens);
   }
 
-  usage(request: ChatCompletionRequest, pricing: ModelPricing | undefined): UsageRecord {
-    const reported = usageRecord(this.reported, pricing);
-    if (reported) return reported;
-    const text = this.text;
-    const model = this.model ?? request.model;
-    return estimatedUsage(countPromptTokens(request, model), countTextTokens(text, model), pricing);
+  /** The usage the stream reported, priced; undefined when it reported none (yet). */
+  reportedUsage(pricing: ModelPricing | undefined): UsageRecord | undefined {
+    return usageRecord(this.reported, pricing);
+  }
+
+  /** The reported usage, else what was streamed counted in the token-count worker (estimated). */
+  usage(request: ChatCompletionRequest, pricing: ModelPricing | undefined): Promise<UsageRecord> {
+    const reported = this.reportedUsage(pricing);
+    if (reported) return Promise.resolve(reported);
+    return countedUsage(request, this.text, this.model ?? request.model, pricing);
   }
 
   /** Reads the deferred chunks and joins everything into one string. */
@@ -250,21 +262,21 @@ export function estimatedUsage(
 }
 
 /**
- * The usage of a complete (non-streamed) answer: reported, or counted with the tokenizer of the
- * model that answered (else the one asked for) and marked estimated.
+ * The usage of a complete (non-streamed) answer: reported (resolved at once), or counted in the
+ * token-count worker with the tokenizer of the model that answered (else the one asked for) and
+ * marked estimated.
  */
-export function answerUsage(
+export async function answerUsage(
   request: ChatCompletionRequest | EmbeddingsRequest,
   response: { usage?: unknown; model?: unknown } | undefined,
   pricing: ModelPricing | undefined,
-): UsageRecord | undefined {
+): Promise<UsageRecord | undefined> {
   if (!response) return undefined;
   const reported = usageRecord(response.usage as Parameters<typeof usageRecord>[0], pricing);
   if (reported) return reported;
   const model = typeof response.model === 'string' ? response.model : request.model;
-  const completion =
-    'choices' in response ? countTextTokens(completionText(response as ChatCompletion), model) : 0;
-  return estimatedUsage(countPromptTokens(request, model), completion, pricing);
+  const completion = 'choices' in response ? completionText(response as ChatCompletion) : '';
+  return countedUsage(request, completion, model, pricing);
 }
 
 /** USD → integer micro-USD, rounded up so a reservation never falls short. */

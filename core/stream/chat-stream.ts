@@ -29,8 +29,11 @@ export interface StreamHooks {
    * it. Runs on the stream's hot path: keep it cheap, and read `piece.chunk` only when needed.
    */
   chunk?(piece: StreamChunk): StreamChunk | readonly StreamChunk[];
-  /** The stream ended cleanly: throw if the answer is incomplete; return chunks to add at the end. */
-  end?(): readonly StreamChunk[] | void;
+  /**
+   * The stream ended cleanly: throw if the answer is incomplete; return chunks to add at the end.
+   * May be async (a usage chunk counted off the main thread): the end waits for it.
+   */
+  end?(): readonly StreamChunk[] | void | Promise<readonly StreamChunk[] | void>;
   /** Maps a failure from the source or an earlier hook; returns what to throw instead. */
   error?(error: unknown): unknown;
   /** The stream is over. May be async: the stream's end waits for it. */
@@ -133,7 +136,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
           }
         }
         if (batch === undefined) {
-          const tail = this.#runEnds();
+          const tail = await this.#runEnds();
           if (tail.length > 0) {
             this.#state = 'ended';
             return tail;
@@ -206,13 +209,14 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   }
 
   /** The end hooks in order; what each adds goes through the chunk hooks after it, then on. */
-  #runEnds(): StreamChunk[] {
+  async #runEnds(): Promise<StreamChunk[]> {
     const tail: StreamChunk[] = [];
     const hooks = this.#hooks;
     for (let i = 0; i < hooks.length; i++) {
       let added: readonly StreamChunk[] | void;
       try {
-        added = (hooks[i] as StreamHooks).end?.();
+        const ending = (hooks[i] as StreamHooks).end?.();
+        added = ending instanceof Promise ? await ending : ending;
       } catch (error) {
         throw new HookFailure(error, i);
       }

@@ -133,8 +133,8 @@ describe('metering', () => {
   describe('answerUsage', () => {
     const prompt = request([{ role: 'user', content: TEXT }], 'alias-of-the-client');
 
-    it("counts an answer without usage with the answering model's tokenizer and marks it estimated", () => {
-      const usage = answerUsage(prompt, completion('gpt-4o-mini', TEXT), { input: 1, output: 2 });
+    it("counts an answer without usage with the answering model's tokenizer and marks it estimated", async () => {
+      const usage = await answerUsage(prompt, completion('gpt-4o-mini', TEXT), { input: 1, output: 2 });
       expect(usage).to.include({
         promptTokens: 3 + 4 + o200k(TEXT).length,
         completionTokens: o200k(TEXT).length,
@@ -146,16 +146,47 @@ describe('metering', () => {
       );
     });
 
-    it('keeps the usage a provider reported, not estimated', () => {
+    it('counts in the worker what countPromptTokens counts in the thread: names, parts, images, tools', async () => {
+      const messages = [
+        { role: 'system', content: 'You are terse. <|endoftext|> is text here.' },
+        {
+          role: 'user',
+          name: 'ada_lovelace',
+          content: [
+            { type: 'text', text: TEXT },
+            { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+            { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"x":1}' } }],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: '' },
+      ] as ChatCompletionRequest['messages'];
+      const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }];
+      for (const model of ['gpt-4o', 'gpt-4']) {
+        const chat = { ...request(messages, model), tools } as ChatCompletionRequest;
+        const usage = await answerUsage(chat, completion(model, TEXT), undefined);
+        expect(usage?.promptTokens, model).to.equal(countPromptTokens(chat, model));
+        expect(usage?.completionTokens, model).to.equal(countTextTokens(TEXT, model));
+      }
+      const embeddings = { model: 'text-embedding-3-small', input: [TEXT, '', 'two'] };
+      const embedded = await answerUsage(embeddings, { model: 'text-embedding-3-small' }, undefined);
+      expect(embedded).to.include({ promptTokens: countPromptTokens(embeddings, 'x'), completionTokens: 0 });
+    });
+
+    it('keeps the usage a provider reported, not estimated', async () => {
       const reported = { prompt_tokens: 11, completion_tokens: 22, total_tokens: 33 };
-      const usage = answerUsage(prompt, completion('gpt-4o-mini', TEXT, reported), undefined);
+      const usage = await answerUsage(prompt, completion('gpt-4o-mini', TEXT, reported), undefined);
       expect(usage).to.include({ promptTokens: 11, completionTokens: 22 });
       expect(usage?.estimated).to.not.equal(true);
     });
   });
 
   describe('StreamMeter', () => {
-    it('counts the joined streamed text with the tokenizer of the model the chunks name', () => {
+    it('counts the joined streamed text with the tokenizer of the model the chunks name', async () => {
       const meter = new StreamMeter(() => 0);
       const pieces = [
         'Tokenizers split na',
@@ -163,7 +194,7 @@ describe('metering', () => {
         '京の天気, and snake_case_identifiers differently.',
       ];
       for (const piece of pieces) meter.observe(chunk('gpt-4', piece));
-      const usage = meter.usage(request([{ role: 'user', content: TEXT }], 'alias'), undefined);
+      const usage = await meter.usage(request([{ role: 'user', content: TEXT }], 'alias'), undefined);
       expect(meter.text).to.equal(TEXT);
       expect(usage).to.include({
         promptTokens: 3 + 4 + cl100k(TEXT).length,

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { request } from 'node:http';
 import { startHarness, type Harness } from '../support/harness.js';
 import type { MockUpstreamRequest } from '../../core/testing/index.js';
-import { countTextTokens } from '../../core/metering.js';
 
 /** Sends a chat request over a raw socket and destroys it after `afterMs` (or after the first data). */
 function sendThenDisconnect(url: string, body: object, when: { afterMs?: number; afterFirstData?: boolean }) {
@@ -44,11 +43,9 @@ async function upstreamAbortSeen(requests: readonly MockUpstreamRequest[]): Prom
 describe('client disconnects abort the upstream call within 100 ms', () => {
   let h: Harness;
   before(async () => {
-    // A cut stream is accounted by counting its tokens, and the first count loads the tokenizer
-    // synchronously (docs/accounting.md). The mock upstream shares this process's event loop, so
-    // that load would delay the mock's own notice of the abort (the gateway closed the upstream
-    // socket at once): load it before measuring (the harness's upstream model is gpt-4o-mini).
-    countTextTokens('warm-up', 'gpt-4o-mini');
+    // A cut stream is accounted by counting its tokens, in the token-count worker: the mock
+    // upstream shares this process's event loop, and loading the tokenizer here would delay the
+    // mock's own notice of the abort (docs/accounting.md).
     h = await startHarness({ upstreamOptions: { chunkDelayMs: 50 } });
   });
   after(() => h.close());

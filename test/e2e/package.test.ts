@@ -51,6 +51,15 @@ await gateway.close();
 console.log(answer.choices[0].message.content);
 `;
 
+// An answer without usage is counted in the token-count worker shipped in dist/core/.
+const countApp = `import { createRequire } from 'node:module';
+import { answerUsage } from 'switchyard';
+const answer = { model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: 'hi there' }, finish_reason: 'stop' }] };
+const usage = await answerUsage({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hello world' }] }, answer, undefined);
+const loaded = Object.keys(createRequire(import.meta.url).cache).filter((path) => /gpt-tokenizer[\\\\/].*encoding/.test(path));
+console.log(JSON.stringify({ usage, loaded }));
+`;
+
 describe('the npm package (packed, installed, imported)', function () {
   this.timeout(120_000);
   let work: string;
@@ -104,6 +113,7 @@ describe('the npm package (packed, installed, imported)', function () {
       'dist/index.d.ts',
       'dist/cli/main.js',
       'dist/core/testing/index.js',
+      'dist/core/token-count-worker.js',
       'policies/schema/policy.schema.json',
       'README.md',
       'package.json',
@@ -118,6 +128,17 @@ describe('the npm package (packed, installed, imported)', function () {
     await writeFile(join(app, 'app.mjs'), esmApp);
     const { stdout } = await run(process.execPath, ['app.mjs'], { cwd: app });
     expect(stdout).to.include('from the tarball');
+  });
+
+  it('counts tokens in its worker thread from the installed build, loading no encoding in the main thread', async () => {
+    await writeFile(join(app, 'count.mjs'), countApp);
+    // It exits on its own once counted: the idle worker keeps no process alive.
+    const { stdout, stderr } = await run(process.execPath, ['count.mjs'], { cwd: app });
+    const { usage, loaded } = JSON.parse(stdout) as { usage: Record<string, unknown>; loaded: string[] };
+    // 3 for the priming, 4 for the message, 2 for 'hello world'; 'hi there' is 2 (o200k_base).
+    expect(usage).to.include({ promptTokens: 9, completionTokens: 2, estimated: true });
+    expect(loaded).to.deep.equal([]);
+    expect(stderr).to.not.include('SwitchyardWarning');
   });
 
   it('loads from CommonJS through require(esm) where Node has it, else fails with ERR_REQUIRE_ESM', async () => {

@@ -1,7 +1,8 @@
 /**
  * Accounting, the outermost stage: it sees every request leave, answered, failed or cut. It
- * prices the usage (tokens a provider did not report are counted with a tokenizer and marked
- * estimated, and an answer without usage gets that count), measures time to first token and
+ * prices the usage (tokens a provider did not report are counted with a tokenizer, in the
+ * token-count worker, and marked estimated, and an answer without usage gets that count), measures
+ * time to first token and
  * total latency, applies the chargeback markup, adds `usage.cost` and the `x-switchyard-*`
  * headers, hides the usage chunk from a streaming client that did not ask for it, writes one log
  * line and one audit-ledger record per request.
@@ -57,7 +58,7 @@ export const accountingStage = defineStage<Record<string, never>>({
         ctx.stream = meter(ctx, ctx.stream, services, markup, keepContent);
         return;
       }
-      const usage = answerUsage(ctx.request, ctx.response, ctx.served?.pricing);
+      const usage = await answerUsage(ctx.request, ctx.response, ctx.served?.pricing);
       ctx.usage = usage && complete(ctx, services, usage, markup, services.now() - ctx.startedAt);
       if (ctx.response && ctx.usage) {
         // An answer without usage gets the gateway's count (marked estimated).
@@ -170,17 +171,20 @@ function meter(
 ): ChatStream {
   const clientWantsUsage = ctx.request.stream_options?.include_usage === true;
   const metered = new StreamMeter(services.now);
-  const usageNow = () => {
+  const completed = (usage: UsageRecord) => {
     const ttft = metered.firstOutputAt === undefined ? undefined : metered.firstOutputAt - ctx.startedAt;
-    return complete(ctx, services, metered.usage(ctx.request, ctx.served?.pricing), markup, ttft);
+    return complete(ctx, services, usage, markup, ttft);
   };
+  // Counted in the token-count worker when the provider reported no usage.
+  const usageNow = async () => completed(await metered.usage(ctx.request, ctx.served?.pricing));
   let last: StreamChunk | undefined;
   return ChatStream.from(stream).use({
     chunk(piece) {
       const usage = metered.observe(piece);
       last = piece;
       if (!usage) return piece;
-      ctx.usage = usageNow();
+      // This chunk reports usage, so it is there without counting: the hook stays synchronous.
+      ctx.usage = completed(metered.reportedUsage(ctx.served?.pricing) as UsageRecord);
       const chunk = piece.chunk;
       // A new chunk, never an edit (see StreamChunk); Object.assign because a spread followed by
       // new properties costs microseconds on Node 20.
@@ -195,29 +199,33 @@ function meter(
     end() {
       // The client asked for a usage chunk the provider did not send: the gateway's count (estimated).
       if (!(clientWantsUsage && last && metered.reported == null && metered.hadOutput)) return;
-      ctx.usage = usageNow();
-      const usage = wireUsage(ctx.usage, true);
-      decorate(usage, ctx.usage);
-      const { id, created, model } = last.chunk;
-      return [
-        StreamChunk.of({
-          id,
-          object: 'chat.completion.chunk',
-          created,
-          model,
-          choices: [],
-          usage: usage as Usage,
-        }),
-      ];
+      return estimatedUsageChunk(last);
     },
-    finally(outcome, error) {
+    async finally(outcome, error) {
       if (outcome === 'error') ctx.error = toSwitchyardError(error);
       // A cut stream is accounted for what was streamed (estimated); no output, no charge.
-      if (metered.hadOutput) ctx.usage = usageNow();
+      if (metered.hadOutput) ctx.usage = await usageNow();
       else ctx.usage = undefined;
       finish(ctx, services, outcome, keepContent, keepContent ? metered.text : undefined);
     },
   });
+
+  async function estimatedUsageChunk(last: StreamChunk): Promise<StreamChunk[]> {
+    ctx.usage = await usageNow();
+    const usage = wireUsage(ctx.usage, true);
+    decorate(usage, ctx.usage);
+    const { id, created, model } = last.chunk;
+    return [
+      StreamChunk.of({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [],
+        usage: usage as Usage,
+      }),
+    ];
+  }
 }
 
 function finish(

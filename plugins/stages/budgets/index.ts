@@ -133,7 +133,7 @@ export const budgetsStage = defineStage<Record<string, never>>({
         ctx.stream = metered(ctx, ctx.stream, services, finish);
         return;
       }
-      await finish(answerUsage(ctx.request, ctx.response, ctx.served?.pricing));
+      await finish(await answerUsage(ctx.request, ctx.response, ctx.served?.pricing));
     };
   },
 });
@@ -165,7 +165,8 @@ function metered(
       return piece;
     },
     // Charged for what reached the caller: nothing when no output was streamed.
-    finally: () => finish(meter.hadOutput ? meter.usage(ctx.request, ctx.served?.pricing) : undefined),
+    finally: async () =>
+      finish(meter.hadOutput ? await meter.usage(ctx.request, ctx.served?.pricing) : undefined),
   });
 }
 

@@ -197,7 +197,7 @@ export class ResponseCache {
     const usage = providerUsage(answer.usage);
     if (usage) response.usage = usage;
     else delete response.usage;
-    const costUsd = answerUsage(ctx.request, response, served.pricing)?.costUsd ?? 0;
+    const costUsd = (await answerUsage(ctx.request, response, served.pricing))?.costUsd ?? 0;
     const text = serializeAnswer({ v: 1, response, ref: served.ref, costUsd, storedAt: this.services.now() });
     if (text.length * 2 > this.settings.maxEntryBytes) return undefined;
     try {

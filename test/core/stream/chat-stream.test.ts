@@ -66,6 +66,24 @@ describe('ChatStream', () => {
     expect(await drain(stream)).to.deep.equal([['A'], ['INNER', 'outer']]);
   });
 
+  it('waits for an async end hook, in order, and fails the stream when it rejects', async () => {
+    const stream = new ChatStream(scripted([[chunk('a')]]));
+    stream.use({ end: async () => [StreamChunk.of(chunk('counted'))] });
+    stream.use({ end: () => [StreamChunk.of(chunk('after'))] });
+    expect(await drain(stream)).to.deep.equal([['a'], ['counted', 'after']]);
+
+    const outcomes: StreamOutcome[] = [];
+    const failing = new ChatStream(scripted([[chunk('a')]]));
+    failing.use({
+      end: () => Promise.reject(new Error('count failed')),
+      finally: (o) => void outcomes.push(o),
+    });
+    await failing.nextBatch();
+    const error = await failing.nextBatch().catch((e: Error) => e);
+    expect((error as Error).message).to.equal('count failed');
+    expect(outcomes).to.deep.equal(['error']);
+  });
+
   it('maps a source failure through every error hook and reports it to every finally hook', async () => {
     const seen: [StreamOutcome, string][] = [];
     const stream = new ChatStream(scripted([[chunk('a')], new Error('reset')]));

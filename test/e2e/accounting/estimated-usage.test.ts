@@ -3,53 +3,16 @@
  * (as some self-hosted servers do) is accounted with token counts from a real tokenizer, marked
  * estimated in the body, the headers, the ledger and the budget settle.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { expect } from 'chai';
 import { encode as cl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import { encode as o200k } from 'gpt-tokenizer/encoding/o200k_base';
 import { budgetKey, type Gateway, type LedgerRecord, type LedgerSink } from '../../../index.js';
 import { startGateway, TEAM_KEY } from './fixtures/setup.js';
+import { REPLY, startUsagelessUpstream } from './fixtures/usageless-upstream.js';
 
 const PROMPT = 'Tokenizers split naïve café prose, 東京の天気, and snake_case_identifiers differently.';
-const REPLY = 'Sub-word pieces: "naïve" → na|ïve, 東京 → one or two, snake_case → snake|_case.';
-/** Streamed in pieces that cut words, to show the joined text is what gets counted. */
-const REPLY_PIECES = [REPLY.slice(0, 7), REPLY.slice(7, 23), REPLY.slice(23)];
 const PRICING = { input: 1, output: 2 };
-
-/** An OpenAI-compatible upstream that never reports usage, even when include_usage is asked. */
-async function startUsagelessUpstream(): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    req.on('end', () => {
-      const body = JSON.parse(raw) as { model: string; stream?: boolean };
-      const head = { id: 'chatcmpl-nousage', created: 1_700_000_000, model: body.model };
-      if (body.stream !== true) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            ...head,
-            object: 'chat.completion',
-            choices: [{ index: 0, message: { role: 'assistant', content: REPLY }, finish_reason: 'stop' }],
-          }),
-        );
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const event = (delta: Record<string, unknown>, finish: string | null) =>
-        `data: ${JSON.stringify({ ...head, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-      res.write(event({ role: 'assistant', content: '' }, null));
-      for (const piece of REPLY_PIECES) res.write(event({ content: piece }, null));
-      res.write(event({}, 'stop'));
-      res.end('data: [DONE]\n\n');
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, server };
-}
 
 describe('usage a provider does not report, through HTTP', () => {
   let upstream: { url: string; server: Server };
