@@ -201,12 +201,25 @@ function meter(
       if (!(clientWantsUsage && last && metered.reported == null && metered.hadOutput)) return;
       return estimatedUsageChunk(last);
     },
-    async finally(outcome, error) {
+    finally(outcome, error) {
       if (outcome === 'error') ctx.error = toSwitchyardError(error);
-      // A cut stream is accounted for what was streamed (estimated); no output, no charge.
-      if (metered.hadOutput) ctx.usage = await usageNow();
-      else ctx.usage = undefined;
-      finish(ctx, services, outcome, keepContent, keepContent ? metered.text : undefined);
+      const done = () => finish(ctx, services, outcome, keepContent, keepContent ? metered.text : undefined);
+      // No output, no charge.
+      if (!metered.hadOutput) {
+        ctx.usage = undefined;
+        return done();
+      }
+      // Reported usage needs no count: the usual end stays synchronous (no promise per stream).
+      const reported = metered.reportedUsage(ctx.served?.pricing);
+      if (reported) {
+        ctx.usage = completed(reported);
+        return done();
+      }
+      // A cut stream is accounted for what was streamed (estimated).
+      return usageNow().then((usage) => {
+        ctx.usage = usage;
+        done();
+      });
     },
   });
 
