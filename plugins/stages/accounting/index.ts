@@ -175,8 +175,10 @@ function meter(
     const ttft = metered.firstOutputAt === undefined ? undefined : metered.firstOutputAt - ctx.startedAt;
     return complete(ctx, services, usage, markup, ttft);
   };
-  // Counted in the token-count worker when the provider reported no usage.
-  const usageNow = async () => completed(await metered.usage(ctx.request, ctx.served?.pricing));
+  // Counted in the token-count worker when the provider reported no usage. Only ever called once
+  // the stream is over (the end hook, then finally), so one count serves both.
+  let counted: Promise<UsageRecord> | undefined;
+  const usageNow = async () => completed(await (counted ??= metered.usage(ctx.request, ctx.served?.pricing)));
   let last: StreamChunk | undefined;
   return ChatStream.from(stream).use({
     chunk(piece) {
