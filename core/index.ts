@@ -66,7 +66,12 @@ export { isProviderPlugin, loadProviderPlugin, type AnyProviderPlugin } from './
 export type { AnyStageFactory } from './pipeline.js';
 export type { GatewayServices } from './services.js';
 export { DEFAULT_PIPELINE, defineStage, type StageFactory, type StageMiddleware } from './stage.js';
-export { runWithFailover, type FailoverInput, type FailoverResult } from './dispatch/failover.js';
+export {
+  runWithFailover,
+  type AttemptObserver,
+  type FailoverInput,
+  type FailoverResult,
+} from './dispatch/failover.js';
 export { commitStream } from './dispatch/commit-stream.js';
 export { ChatStream, type ChunkSource, type StreamHooks, type StreamOutcome } from './stream/chat-stream.js';
 export { StreamChunk, hasFinish, hasOutput, type ChunkParser } from './stream/stream-chunk.js';

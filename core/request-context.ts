@@ -3,7 +3,7 @@
  * calls (./in-process.ts) build it here and run the chain through `runContext`, so both get the
  * same fields, the same "somebody must answer" check and the same host events.
  */
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Caller, ChatContext, GatewayContext, HostRequest } from './context.js';
 import { SwitchyardError, toSwitchyardError } from './errors/switchyard-error.js';
 import { eventBase, type GatewayEvents } from './events.js';
@@ -13,10 +13,22 @@ import type { StageMiddleware } from './stage.js';
 import { ChatStream } from './stream/chat-stream.js';
 import type { ChatCompletionChunk } from './types/openai.js';
 
+// Request ids are 128 random bits in hex, cut from a pool the CSPRNG refills every 256 ids: one
+// string per id, where slicing the dashes out of a randomUUID() made six (and the id needs no
+// UUID version bits). Random, never a counter: a client must not read the gateway's traffic
+// volume off its ids.
+const ID_BYTES = 16;
+const idPool = Buffer.allocUnsafe(ID_BYTES * 256);
+let idOffset = idPool.length;
+
 export function newRequestId(): string {
-  // The UUID's hex digits without its dashes (8-4-4-4-12), sliced: cheaper than a RegExp replace.
-  const id = randomUUID();
-  return `req_${id.slice(0, 8)}${id.slice(9, 13)}${id.slice(14, 18)}${id.slice(19, 23)}${id.slice(24)}`;
+  if (idOffset === idPool.length) {
+    randomFillSync(idPool);
+    idOffset = 0;
+  }
+  const at = idOffset;
+  idOffset += ID_BYTES;
+  return `req_${idPool.toString('hex', at, at + ID_BYTES)}`;
 }
 
 /** What a route (HTTP or in-process) knows of a request when it makes its context. */
@@ -113,29 +125,58 @@ const noop = () => Promise.resolve();
 
 /**
  * Runs the chain on `ctx` and checks that a stage answered. With host listeners, emits the
- * request's events; a stream's closing events leave when the stream ends.
+ * request's events; a stream's closing events leave when the stream ends. The HTTP routes run
+ * the same three steps inline (chainStarted, chainFailed, chainAnswered), so that a request
+ * waiting on its upstream holds one suspended async function fewer per layer.
  */
 export async function runContext(
   ctx: GatewayContext,
   chain: StageMiddleware,
   events?: GatewayEvents,
 ): Promise<void> {
+  const observed = chainStarted(ctx, events);
+  try {
+    await chain(ctx, noop);
+  } catch (error) {
+    chainFailed(ctx, observed, error);
+    throw error;
+  }
+  chainAnswered(ctx, observed);
+}
+
+/** The chain's last `next`: nothing after the innermost stage. */
+export const endOfChain = noop;
+
+/** Before the chain runs: emits `request` when the host listens; returns the events to report to. */
+export function chainStarted(
+  ctx: GatewayContext,
+  events: GatewayEvents | undefined,
+): GatewayEvents | undefined {
   const observed = events?.active === true ? events : undefined;
   observed?.emit('request', () => ({
     ...eventBase(ctx),
     stream: ctx.request.stream === true,
     startedAt: ctx.startedAt,
   }));
-  try {
-    await chain(ctx, noop);
-    if (ctx.response === undefined && ctx.stream === undefined) {
-      throw new SwitchyardError(
-        'SY_ERR_INTERNAL',
-        'No stage produced a response (is the route stage in the pipeline?).',
-      );
-    }
-  } catch (error) {
-    if (observed) requestOver(ctx, observed, 'error', toSwitchyardError(error));
+  return observed;
+}
+
+/** The chain failed with `error`: the request is over for the host's listeners. */
+export function chainFailed(ctx: GatewayContext, observed: GatewayEvents | undefined, error: unknown): void {
+  if (observed) requestOver(ctx, observed, 'error', toSwitchyardError(error));
+}
+
+/**
+ * The chain resolved: throws (after telling the listeners) when no stage answered; else the
+ * request is over for the listeners, or, for a stream, will be when the stream ends.
+ */
+export function chainAnswered(ctx: GatewayContext, observed: GatewayEvents | undefined): void {
+  if (ctx.response === undefined && ctx.stream === undefined) {
+    const error = new SwitchyardError(
+      'SY_ERR_INTERNAL',
+      'No stage produced a response (is the route stage in the pipeline?).',
+    );
+    chainFailed(ctx, observed, error);
     throw error;
   }
   if (!observed) return;

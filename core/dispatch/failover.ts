@@ -14,7 +14,18 @@ import { abortedError, attemptError, recordAttempt } from './attempt-error.js';
 import { backoffMs, sleep } from './timing.js';
 import { realSignal, type SignalLike } from '../request-abort.js';
 
-export interface FailoverInput<T, S extends SignalLike = AbortSignal> {
+/** Watches one attempt (a trace span, a circuit breaker): made before the call, told how it ended. */
+export interface AttemptObserver {
+  succeeded(): void;
+  /** `signal` is the attempt's: an attempt cut by the client or the deadline says nothing about the provider. */
+  failed(error: unknown, signal: SignalLike): void;
+}
+
+export interface FailoverInput<
+  T,
+  S extends SignalLike = AbortSignal,
+  O extends AttemptObserver = AttemptObserver,
+> {
   candidates: readonly Candidate[];
   policy: Required<FailoverConfig>;
   /**
@@ -36,7 +47,13 @@ export interface FailoverInput<T, S extends SignalLike = AbortSignal> {
    * resolves: `signal` itself when the deadline aborts the request (`abortRequest`), else one
    * made for the attempt.
    */
-  call(candidate: Candidate, signal: S | AbortSignal): Promise<T>;
+  call(candidate: Candidate, signal: S | AbortSignal, observer: O | undefined): Promise<T>;
+  /**
+   * Starts watching an attempt, just before `call` (which gets what it returns): told when the
+   * attempt succeeded or failed. Here rather than in `call`, so that `call` need not be an async
+   * function of its own to see its attempt end.
+   */
+  observe?(candidate: Candidate): O;
 }
 
 export interface FailoverResult<T> {
@@ -44,9 +61,11 @@ export interface FailoverResult<T> {
   candidate: Candidate;
 }
 
-export async function runWithFailover<T, S extends SignalLike = AbortSignal>(
-  input: FailoverInput<T, S>,
-): Promise<FailoverResult<T>> {
+export async function runWithFailover<
+  T,
+  S extends SignalLike = AbortSignal,
+  O extends AttemptObserver = AttemptObserver,
+>(input: FailoverInput<T, S, O>): Promise<FailoverResult<T>> {
   const { candidates, policy, signal, now, attempts } = input;
   if (candidates.length === 0) {
     throw new SwitchyardError(
@@ -78,12 +97,17 @@ export async function runWithFailover<T, S extends SignalLike = AbortSignal>(
         const attempt = input.abortRequest
           ? (deadline ??= requestDeadline(input.abortRequest, deadlineAt - startedAt))
           : startAttempt(signal, deadlineAt - startedAt);
+        const attemptSignal = attempt.signal ?? signal;
+        let observer: O | undefined;
         try {
-          const value = await input.call(candidate, attempt.signal ?? signal);
+          observer = input.observe?.(candidate);
+          const value = await input.call(candidate, attemptSignal, observer);
+          observer?.succeeded();
           attempt.settle();
           recordAttempt(attempts, candidate.entry.provider, candidate.entry.model, startedAt, now());
           return { value, candidate };
         } catch (thrown) {
+          observer?.failed(thrown, attemptSignal);
           attempt.dispose();
           const error = attemptError(thrown, signal, deadlineAt, now());
           recordAttempt(attempts, candidate.entry.provider, candidate.entry.model, startedAt, now(), error);

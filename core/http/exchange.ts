@@ -7,12 +7,19 @@ import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { ChatContext, EmbeddingsContext, GatewayContext } from '../context.js';
 import type { GatewayEvents } from '../events.js';
 import { RequestAbort } from '../request-abort.js';
-import { createRequestContext, newRequestId, runContext } from '../request-context.js';
+import {
+  chainAnswered,
+  chainFailed,
+  chainStarted,
+  createRequestContext,
+  endOfChain,
+  newRequestId,
+} from '../request-context.js';
 import type { GatewayServices } from '../services.js';
 import type { StageMiddleware } from '../stage.js';
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest } from '../types/openai.js';
 import type { InflightTracker } from './inflight.js';
-import { keepAlive } from './keep-alive.js';
+import { keepAlive, type KeepAlive } from './keep-alive.js';
 import type { HttpCall } from './http-call.js';
 import {
   openaiSseEncoder,
@@ -89,7 +96,9 @@ export function createExchange(deps: ExchangeDeps) {
 
   /**
    * Runs a validated non-streaming request through the chain as a tracked request and answers
-   * with `json` of its response, in one write with every header.
+   * with `json` of its response, in one write with every header. One async function from here to
+   * the first stage (runContext's steps inline): a request waiting on its upstream keeps one
+   * suspended frame here, not three.
    */
   async function answer<C extends GatewayContext>(
     call: HttpCall,
@@ -101,7 +110,20 @@ export function createExchange(deps: ExchangeDeps) {
     const leave = enter(call, abort);
     try {
       const ctx = newContext<C>(call, abort, operation, request);
-      await runChain(ctx, call);
+      const observed = chainStarted(ctx, events);
+      try {
+        try {
+          await chain(ctx, endOfChain);
+        } catch (error) {
+          chainFailed(ctx, observed, error);
+          throw error;
+        }
+        chainAnswered(ctx, observed);
+      } catch (error) {
+        // Error responses carry the decision headers too (the rule that denied, the revision).
+        if (!call.res.headersSent) call.setHeaders(ctx.responseHeaders);
+        throw error;
+      }
       respond(call, ctx, wire);
     } finally {
       leave();
@@ -124,31 +146,40 @@ export function createExchange(deps: ExchangeDeps) {
     call.send(200, body, ctx.responseHeaders);
   }
 
-  async function runChain(ctx: GatewayContext, call: HttpCall): Promise<void> {
-    try {
-      await runContext(ctx, chain, events);
-    } catch (error) {
-      // Error responses carry the decision headers too (the rule that denied, the revision).
-      if (!call.res.headersSent) call.setHeaders(ctx.responseHeaders);
-      throw error;
-    }
-  }
-
-  async function streamChat(call: HttpCall, ctx: ChatContext, encoder: SseEncoder): Promise<void> {
+  /**
+   * Runs a validated streaming chat request through the chain as a tracked request and streams
+   * its answer as server-sent events. One async function, as in `answer`.
+   */
+  async function chatStreamed(call: HttpCall, request: ChatCompletionRequest, wire: ChatWire): Promise<void> {
+    const abort = new RequestAbort();
+    const leave = enter(call, abort);
     const res = call.res;
-    // While the chain waits for a slow first token, keep the connection alive with comments.
-    // Failover still works after that: comments carry no data. The same registration then keeps
-    // the stream itself alive (pipeSse).
-    const alive = keepAlive(services.config.keepAliveMs, () => {
-      call.takeOver();
-      startSse(res, ctx.responseHeaders);
-      writeKeepAlive(res);
-    });
+    const encoder = wire.encoder();
+    let alive: KeepAlive | undefined;
     try {
+      const ctx = newContext<ChatContext>(call, abort, 'chat', request);
+      // While the chain waits for a slow first token, keep the connection alive with comments.
+      // Failover still works after that: comments carry no data. The same registration then
+      // keeps the stream itself alive (pipeSse).
+      alive = keepAlive(services.config.keepAliveMs, () => {
+        call.takeOver();
+        startSse(res, ctx.responseHeaders);
+        writeKeepAlive(res);
+      });
+      const observed = chainStarted(ctx, events);
       try {
-        await runChain(ctx, call);
+        try {
+          await chain(ctx, endOfChain);
+        } catch (error) {
+          chainFailed(ctx, observed, error);
+          throw error;
+        }
+        chainAnswered(ctx, observed);
       } catch (error) {
-        if (!res.headersSent) throw error;
+        if (!res.headersSent) {
+          call.setHeaders(ctx.responseHeaders);
+          throw error;
+        }
         writeSseError(res, error, encoder);
         return;
       }
@@ -157,7 +188,8 @@ export function createExchange(deps: ExchangeDeps) {
       startSse(res, ctx.responseHeaders, false);
       await pipeSse(res, ctx.stream ?? emptyStream(), alive, encoder);
     } finally {
-      alive.stop();
+      alive?.stop();
+      leave();
     }
   }
 
@@ -167,23 +199,12 @@ export function createExchange(deps: ExchangeDeps) {
     return chatStreamed(call, request, wire);
   }
 
-  async function chatStreamed(call: HttpCall, request: ChatCompletionRequest, wire: ChatWire): Promise<void> {
-    const abort = new RequestAbort();
-    const leave = enter(call, abort);
-    try {
-      const ctx = newContext<ChatContext>(call, abort, 'chat', request);
-      await streamChat(call, ctx, wire.encoder());
-    } finally {
-      leave();
-    }
-  }
-
   /** Runs a validated embeddings request through the chain and answers with its JSON. */
   function embeddings(call: HttpCall, request: EmbeddingsRequest): Promise<void> {
     return answer<EmbeddingsContext>(call, 'embeddings', request, EMBEDDINGS_WIRE);
   }
 
-  return { runChain, chat, embeddings };
+  return { chat, embeddings };
 }
 
 // eslint-disable-next-line require-yield

@@ -16,8 +16,8 @@ import {
   type EmbeddingsContext,
   type GatewayContext,
   type GatewayServices,
+  type ObservedAttempt,
   type Provider,
-  type RequestTrace,
 } from '../../../core/index.js';
 import type { Candidate } from '../../../core/index.js';
 import { ABORT_SOURCE, RequestAbort, type SignalLike } from '../../../core/request-abort.js';
@@ -28,33 +28,105 @@ export const routeStage = defineStage<Record<string, never>>({
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
     const tracer = switchyardTracer();
-    return async function route(ctx, next) {
+    // Not async: the dispatch is (one async function from here to the failover loop, so that a
+    // request waiting on its upstream keeps as few suspended frames as possible).
+    return function route(ctx, next) {
       // A stage before this one (a cache hit) may have answered already.
-      if (ctx.response === undefined && ctx.stream === undefined) {
-        // Trace context for the upstream calls, and spans when the host runs an OTel SDK.
-        const traced = startRequestTrace(ctx, tracer);
-        ctx.state.traceId = traced.traceId;
-        try {
-          if (ctx.operation === 'embeddings') await dispatchEmbeddings(ctx, services, traced);
-          else if (ctx.request.stream === true) await dispatchStream(ctx, services, traced);
-          else await dispatchChat(ctx, services, traced);
-        } catch (error) {
-          traced.end(error);
-          throw error;
-        }
-        if (ctx.operation === 'chat' && ctx.stream) ctx.stream = traced.endAfter(ctx.stream);
-        else traced.end();
-        const served = ctx.served;
-        if (served) {
-          ctx.responseHeaders['x-switchyard-provider'] = served.provider;
-          ctx.responseHeaders['x-switchyard-model'] = served.model;
-        }
-        ctx.responseHeaders['x-switchyard-attempts'] = String(ctx.attempts.length);
-      }
-      await next();
+      if (ctx.response !== undefined || ctx.stream !== undefined) return next();
+      return dispatch(ctx, services, tracer, next);
     };
   },
 });
+
+/**
+ * Runs the plan with failover and puts the answer (or the committed stream) on the context.
+ * Every attempt is observed (trace span, breaker, metrics) and gets the trace headers and the
+ * caller's own key for that provider only.
+ */
+async function dispatch(
+  ctx: GatewayContext,
+  services: GatewayServices,
+  tracer: ReturnType<typeof switchyardTracer>,
+  next: () => Promise<void>,
+): Promise<void> {
+  // Trace context for the upstream calls, and spans when the host runs an OTel SDK.
+  const traced = startRequestTrace(ctx, tracer);
+  ctx.state.traceId = traced.traceId;
+  try {
+    const { value, candidate } = await runWithFailover<unknown, SignalLike, ObservedAttempt>({
+      candidates: ctx.plan?.candidates ?? [],
+      policy: services.config.failover,
+      // The RequestAbort of an HTTP request: no AbortSignal is made unless a provider wants one.
+      signal: abortSourceOf(ctx),
+      abortRequest: ctx.abortRequest,
+      startedAt: ctx.startedAt,
+      now: services.now,
+      attempts: ctx.attempts,
+      observe: (candidate) => observeAttempt(ctx, traced, candidate),
+      call: attemptFor(ctx, services),
+    });
+    ctx.served = candidate.entry;
+    if (ctx.operation === 'chat' && ctx.request.stream === true) {
+      ctx.stream = traced.endAfter(value as NonNullable<ChatContext['stream']>);
+    } else {
+      ctx.response = value as ChatContext['response'] & EmbeddingsContext['response'];
+      traced.end();
+    }
+  } catch (error) {
+    traced.end(error);
+    throw error;
+  }
+  const served = ctx.served;
+  ctx.responseHeaders['x-switchyard-provider'] = served.provider;
+  ctx.responseHeaders['x-switchyard-model'] = served.model;
+  ctx.responseHeaders['x-switchyard-attempts'] = String(ctx.attempts.length);
+  await next();
+}
+
+/** One attempt of the request's operation through `candidate`'s provider (not async: see route). */
+function attemptFor(
+  ctx: GatewayContext,
+  services: GatewayServices,
+): (candidate: Candidate, signal: SignalLike, observed: ObservedAttempt | undefined) => Promise<unknown> {
+  const options = (candidate: Candidate, signal: SignalLike, observed: ObservedAttempt | undefined) =>
+    callOptions(ctx, candidate, signal, observed?.headers);
+  if (ctx.operation === 'embeddings') {
+    const request = ctx.request;
+    return (candidate, signal, observed) => {
+      const provider = providerFor(services, candidate);
+      if (!provider.embeddings) {
+        throw new SwitchyardError(
+          'SY_ERR_MODEL_UNSUPPORTED_OPERATION',
+          `Provider ${candidate.entry.provider} does not serve embeddings.`,
+          { param: 'model' },
+        );
+      }
+      return provider.embeddings(request, options(candidate, signal, observed));
+    };
+  }
+  const request = ctx.request;
+  if (request.stream !== true) {
+    return (candidate, signal, observed) =>
+      providerFor(services, candidate)
+        .chat(request, options(candidate, signal, observed))
+        .then(answerOf);
+  }
+  // Always ask upstream for usage so the request can be accounted; the accounting stage hides
+  // the usage chunk again from a client that did not ask for it.
+  // (Object.assign, not a spread: on Node 20 spreading a request object costs microseconds.)
+  const asked = request.stream_options;
+  const upstreamRequest: ChatCompletionRequest =
+    asked?.include_usage === true
+      ? request
+      : Object.assign({}, request, { stream_options: Object.assign({}, asked, { include_usage: true }) });
+  return (candidate, signal, observed) =>
+    providerFor(services, candidate)
+      .chatStream(upstreamRequest, options(candidate, signal, observed))
+      // Failover stays possible until the upstream produced output (core/dispatch/commit-stream.ts).
+      .then((result) => commitStream(result.chunks, candidate.entry.provider));
+}
+
+const answerOf = (result: { response: ChatContext['response'] }) => result.response;
 
 function providerFor(services: GatewayServices, candidate: Candidate): Provider {
   const provider = services.providers.get(candidate.entry.provider);
@@ -99,88 +171,4 @@ function callOptions(
   }
   if (credentials) options.credentials = credentials;
   return options;
-}
-
-/**
- * Runs the plan with failover: `call` makes one attempt through a provider; every attempt is
- * observed (trace span, breaker, metrics) and gets the trace headers and the caller's own key
- * for that provider only.
- */
-async function dispatch<T>(
-  ctx: ChatContext | EmbeddingsContext,
-  services: GatewayServices,
-  traced: RequestTrace,
-  call: (provider: Provider, options: CallOptions, candidate: Candidate) => Promise<T>,
-): Promise<T> {
-  const { value, candidate } = await runWithFailover<T, SignalLike>({
-    candidates: ctx.plan?.candidates ?? [],
-    policy: services.config.failover,
-    // The RequestAbort of an HTTP request: no AbortSignal is made unless a provider wants one.
-    signal: abortSourceOf(ctx),
-    abortRequest: ctx.abortRequest,
-    startedAt: ctx.startedAt,
-    now: services.now,
-    attempts: ctx.attempts,
-    call: async (candidate, signal) => {
-      const provider = providerFor(services, candidate);
-      const attempt = observeAttempt(ctx, traced, candidate);
-      try {
-        const result = await call(provider, callOptions(ctx, candidate, signal, attempt.headers), candidate);
-        attempt.succeeded();
-        return result;
-      } catch (error) {
-        attempt.failed(error, signal);
-        throw error;
-      }
-    },
-  });
-  ctx.served = candidate.entry;
-  return value;
-}
-
-async function dispatchChat(
-  ctx: ChatContext,
-  services: GatewayServices,
-  traced: RequestTrace,
-): Promise<void> {
-  ctx.response = (
-    await dispatch(ctx, services, traced, (provider, options) => provider.chat(ctx.request, options))
-  ).response;
-}
-
-async function dispatchStream(
-  ctx: ChatContext,
-  services: GatewayServices,
-  traced: RequestTrace,
-): Promise<void> {
-  // Always ask upstream for usage so the request can be accounted; the accounting stage hides
-  // the usage chunk again from a client that did not ask for it.
-  // (Object.assign, not a spread: on Node 20 spreading a request object costs microseconds.)
-  const asked = ctx.request.stream_options;
-  const upstreamRequest: ChatCompletionRequest =
-    asked?.include_usage === true
-      ? ctx.request
-      : Object.assign({}, ctx.request, { stream_options: Object.assign({}, asked, { include_usage: true }) });
-  ctx.stream = await dispatch(ctx, services, traced, async (provider, options, candidate) => {
-    const result = await provider.chatStream(upstreamRequest, options);
-    // Failover stays possible until the upstream produced output (core/dispatch/commit-stream.ts).
-    return commitStream(result.chunks, candidate.entry.provider);
-  });
-}
-
-async function dispatchEmbeddings(
-  ctx: EmbeddingsContext,
-  services: GatewayServices,
-  traced: RequestTrace,
-): Promise<void> {
-  ctx.response = await dispatch(ctx, services, traced, (provider, options, candidate) => {
-    if (!provider.embeddings) {
-      throw new SwitchyardError(
-        'SY_ERR_MODEL_UNSUPPORTED_OPERATION',
-        `Provider ${candidate.entry.provider} does not serve embeddings.`,
-        { param: 'model' },
-      );
-    }
-    return provider.embeddings(ctx.request, options);
-  });
 }

@@ -53,6 +53,34 @@ const overloaded = () => new SwitchyardError('SY_ERR_UPSTREAM_OVERLOADED', 'busy
 const badRequest = () => new SwitchyardError('SY_ERR_UPSTREAM_BAD_REQUEST', 'no');
 
 describe('runWithFailover', () => {
+  it("tells each attempt's observer how it ended, and hands the observer to the call", async () => {
+    const seen: string[] = [];
+    const failing = overloaded();
+    const { value } = await runWithFailover<string>({
+      candidates: ['a', 'b'].map(candidate),
+      policy: { ...DEFAULTS.failover, retriesPerCandidate: 0 },
+      signal: new AbortController().signal,
+      startedAt: Date.now(),
+      now: Date.now,
+      attempts: [],
+      observe: (c) => {
+        seen.push(`start ${c.entry.provider}`);
+        return {
+          succeeded: () => seen.push(`ok ${c.entry.provider}`),
+          failed: (error, signal) =>
+            seen.push(`failed ${c.entry.provider} ${error === failing} aborted=${signal.aborted}`),
+        };
+      },
+      call: async (c, _signal, observer) => {
+        expect(observer).to.not.equal(undefined);
+        if (c.entry.provider === 'a') throw failing;
+        return 'from b';
+      },
+    });
+    expect(value).to.equal('from b');
+    expect(seen).to.deep.equal(['start a', 'failed a true aborted=false', 'start b', 'ok b']);
+  });
+
   it('moves to the next candidate after a retryable failure and records both attempts', async () => {
     const { result, attempts, calls } = await run({ a: [overloaded()], b: ['from b'] });
     const { value, candidate: served } = await result;
