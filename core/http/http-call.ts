@@ -23,6 +23,50 @@ export interface HttpCall {
   takeOver(): void;
 }
 
+/**
+ * A call on a bare Node server (or any framework that passes Node's objects through). A class,
+ * so a request costs one object and no closures: an object literal with methods makes a closure
+ * per method per request, and they live as long as the request.
+ */
+class NodeCall implements HttpCall {
+  readonly parsedBody: unknown;
+  readonly host: HostRequest;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly path: string,
+    kind: 'node' | 'express',
+  ) {
+    this.parsedBody = (req as { body?: unknown }).body;
+    this.host = { kind, req, res };
+  }
+
+  setHeaders(headers: Readonly<Record<string, string>>): void {
+    for (const name in headers) this.res.setHeader(name, headers[name] as string);
+  }
+
+  send(status: number, body: unknown, headers?: Readonly<Record<string, string>>): void {
+    let text: string;
+    try {
+      text = JSON.stringify(body);
+    } catch (error) {
+      if (headers) this.setHeaders(headers);
+      throw error;
+    }
+    // One header object for writeHead: no setHeader per header.
+    const head: Record<string, string | number> = {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    };
+    for (const name in headers) head[name] = headers[name] as string;
+    this.res.writeHead(status, head);
+    this.res.end(text);
+  }
+
+  takeOver(): void {}
+}
+
 /** A call on a bare Node server (or any framework that passes Node's objects through). */
 export function nodeCall(
   req: IncomingMessage,
@@ -30,34 +74,7 @@ export function nodeCall(
   path: string,
   kind: 'node' | 'express' = 'node',
 ): HttpCall {
-  return {
-    req,
-    res,
-    path,
-    parsedBody: (req as { body?: unknown }).body,
-    host: { kind, req, res },
-    setHeaders(headers) {
-      for (const name in headers) res.setHeader(name, headers[name] as string);
-    },
-    send(status, body, headers) {
-      let text: string;
-      try {
-        text = JSON.stringify(body);
-      } catch (error) {
-        if (headers) this.setHeaders(headers);
-        throw error;
-      }
-      // One header object for writeHead: no setHeader per header.
-      const head: Record<string, string | number> = {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(text),
-      };
-      for (const name in headers) head[name] = headers[name] as string;
-      res.writeHead(status, head);
-      res.end(text);
-    },
-    takeOver() {},
-  };
+  return new NodeCall(req, res, path, kind);
 }
 
 /** A call inside Koa: answers through the context so host middleware still sees the response. */
