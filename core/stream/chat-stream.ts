@@ -99,12 +99,10 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       if (batch === undefined) {
         return false;
       }
-      let hit = false;
-      for (const piece of batch) {
-        this.#readAhead.push(piece);
-        if (!hit && found(piece)) hit = true;
-      }
-      if (hit) return true;
+      // The first batch is copied whole (one array of the right size, not one grown piece by piece).
+      if (this.#readAhead.length === 0) this.#readAhead = batch.slice();
+      else for (const piece of batch) this.#readAhead.push(piece);
+      for (const piece of batch) if (found(piece)) return true;
     }
   }
 
@@ -186,24 +184,33 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     };
   }
 
-  /** Runs `batch` through the hooks from index `from` on. */
+  /**
+   * Runs `batch` through the hooks from index `from` on. A hook that hands every chunk back as it
+   * came (the usual case: most hooks only watch) costs no new array.
+   */
   #apply(batch: readonly StreamChunk[], from: number): readonly StreamChunk[] {
     let current = batch;
     const hooks = this.#hooks;
     for (let i = from; i < hooks.length; i++) {
       const hook = (hooks[i] as StreamHooks).chunk;
       if (hook === undefined) continue;
-      const next: StreamChunk[] = [];
+      // Made at the first chunk the hook changed, dropped or multiplied.
+      let next: StreamChunk[] | undefined;
       try {
-        for (const piece of current) {
+        for (let at = 0; at < current.length; at++) {
+          const piece = current[at] as StreamChunk;
           const result = hook(piece);
+          if (next === undefined) {
+            if (result === piece) continue;
+            next = current.slice(0, at);
+          }
           if (result instanceof StreamChunk) next.push(result);
           else for (const extra of result) next.push(extra);
         }
       } catch (error) {
         throw new HookFailure(error, i);
       }
-      current = next;
+      if (next !== undefined) current = next;
     }
     return current;
   }

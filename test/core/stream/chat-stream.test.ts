@@ -56,6 +56,18 @@ describe('ChatStream', () => {
     expect(await drain(stream)).to.deep.equal([['x', 'y']]);
   });
 
+  it('keeps the chunks a watching hook hands back, and the order when a later chunk changes', async () => {
+    const stream = new ChatStream(scripted([[chunk('a'), chunk('b'), chunk('c'), chunk('d')]]));
+    const watched: string[] = [];
+    stream.use({ chunk: (p) => (watched.push(contentOf(p)), p) });
+    // Unchanged up to `c`, which becomes two chunks; `b` is dropped after `a` was kept as it came.
+    stream.use({
+      chunk: (p) => (contentOf(p) === 'b' ? [] : contentOf(p) === 'c' ? [p, StreamChunk.of(chunk('c+'))] : p),
+    });
+    expect(await drain(stream)).to.deep.equal([['a', 'c', 'c+', 'd']]);
+    expect(watched).to.deep.equal(['a', 'b', 'c', 'd']);
+  });
+
   it('passes what an end hook adds through the hooks after it, before their own additions', async () => {
     const stream = new ChatStream(scripted([[chunk('a')]]));
     stream.use({ end: () => [StreamChunk.of(chunk('inner'))] });
@@ -241,6 +253,41 @@ describe('StreamChunk', () => {
     );
     // A role-only chunk is told from its text too: no parse before the first output.
     expect([role.hasOutput(), parses]).to.deep.equal([false, 0]);
+  });
+
+  it("reads the usage chunk's usage and empty choices from its text, parsing only the usage", () => {
+    let parses = 0;
+    const counting = (json: string) => {
+      parses += 1;
+      return JSON.parse(json) as ChatCompletionChunk;
+    };
+    const usage = StreamChunk.fromJson(
+      '{"id":"c","choices":[ ],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3,' +
+        '"completion_tokens_details":{"reasoning_tokens":0}}}',
+      counting,
+    );
+    expect(usage.usage()).to.deep.equal({
+      prompt_tokens: 1,
+      completion_tokens: 2,
+      total_tokens: 3,
+      completion_tokens_details: { reasoning_tokens: 0 },
+    });
+    expect(usage.usage()).to.equal(usage.usage());
+    expect([usage.hasNoChoices(), usage.parsed, parses]).to.deep.equal([true, false, 0]);
+    // Usage on a chunk with choices: it has choices, told from the text as well.
+    const withChoices = StreamChunk.fromJson(
+      '{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"total_tokens":3}}',
+      counting,
+    );
+    expect([withChoices.hasNoChoices(), withChoices.usage()?.total_tokens, parses]).to.deep.equal([
+      false,
+      3,
+      0,
+    ]);
+    // A broken chunk is left to its parser, which reports it.
+    const broken = StreamChunk.fromJson('{"choices":[],"usage":{"total_tokens":3}', counting);
+    expect(() => broken.usage()).to.throw(SyntaxError);
+    expect(() => broken.hasNoChoices()).to.throw(SyntaxError);
   });
 
   it('serialises a chunk the gateway built', () => {
