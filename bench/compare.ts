@@ -1,0 +1,163 @@
+/**
+ * `npm run bench:compare -- [ref]`: the working tree's Switchyard against the one at `ref`
+ * (default HEAD), and both against the bare proxy, in one run.
+ *
+ * `npm run bench` measures the targets one after the other; on a shared machine their throughput
+ * drifts by ±20 % within minutes, more than most changes are worth. Here the bare proxy, the
+ * baseline and the change run back to back in short rounds (the order reversed every other
+ * round), each round gives its own ratios, and the report shows their medians and how many
+ * rounds the change won. The baseline is `git archive` of `ref`, compiled like the working tree,
+ * run with the same node_modules.
+ *
+ * Environment: BENCH_ROUNDS (8), BENCH_SECONDS per target and round (2), BENCH_CONNECTIONS (64),
+ * BENCH_MODES (`stream,json`). Writes .bench-out/compare.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { buildForBench } from './build.js';
+import { compareRounds, roundOrder, type Comparison, type Round, type Sample } from './compare-rounds.js';
+import { cpuSeconds, killAllNow, startServer, stopAll, type ServerProcess } from './processes.js';
+import { API_KEY, CHAT_PATH, chatBody, MODEL } from './protocol.js';
+import { assertWrkInstalled, checkClean, runWrk } from './wrk.js';
+
+const ROUNDS = Math.max(2, Number(process.env.BENCH_ROUNDS ?? '8') || 8);
+const SECONDS = Math.max(1, Number(process.env.BENCH_SECONDS ?? '2') || 2);
+const CONNECTIONS = Math.max(1, Number(process.env.BENCH_CONNECTIONS ?? '64') || 64);
+const MODES = (process.env.BENCH_MODES ?? 'stream,json')
+  .split(',')
+  .map((mode) => mode.trim())
+  .filter((mode): mode is 'stream' | 'json' => mode === 'stream' || mode === 'json');
+const OUT = resolve('.bench-out');
+const BUILD = resolve(OUT, 'build');
+
+const log = (message: string): void => console.log(message);
+const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' }).trim();
+
+/** Extracts `ref`'s tree and compiles it; returns the compiled gateway server and the commit. */
+async function buildBaseline(ref: string): Promise<{ server: string; commit: string }> {
+  const commit = git('rev-parse', '--verify', `${ref}^{commit}`);
+  const short = commit.slice(0, 12);
+  const source = resolve(OUT, 'compare', `src-${short}`);
+  const build = resolve(OUT, 'compare', `build-${short}`);
+  await rm(source, { recursive: true, force: true });
+  await mkdir(source, { recursive: true });
+  // A plain copy of the tree (no worktree to register and prune); the build resolves packages
+  // from the project's node_modules, two levels up.
+  execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${source}"`]);
+  await buildForBench(source, build);
+  return { server: resolve(build, 'bench', 'gateway-server.js'), commit: short };
+}
+
+interface Targets {
+  proxy: ServerProcess;
+  baseline: ServerProcess;
+  change: ServerProcess;
+}
+
+async function measure(target: ServerProcess, bodyFile: string, seconds: number): Promise<Sample> {
+  const before = await cpuSeconds(target.pid);
+  const url = `${target.urls.fast}${CHAT_PATH}`;
+  const result = await runWrk({ url, bodyFile, connections: CONNECTIONS, seconds, apiKey: API_KEY });
+  checkClean(result, target.name);
+  const cpu = (await cpuSeconds(target.pid)) - before;
+  return { rps: result.rps, cpuUsPerRequest: (cpu * 1e6) / result.requests };
+}
+
+async function compareMode(
+  targets: Targets,
+  bodyFile: string,
+): Promise<{ rounds: Round[]; result: Comparison }> {
+  const names = ['proxy', 'baseline', 'change'] as const;
+  for (const name of names) await measure(targets[name], bodyFile, 1);
+  const rounds: Round[] = [];
+  for (let index = 0; index < ROUNDS; index++) {
+    const samples: Partial<Record<(typeof names)[number], Sample>> = {};
+    for (const name of roundOrder(names, index))
+      samples[name] = await measure(targets[name], bodyFile, SECONDS);
+    rounds.push(samples as Round);
+  }
+  return { rounds, result: compareRounds(rounds) };
+}
+
+function report(
+  ref: string,
+  commit: string,
+  results: Map<string, { rounds: Round[]; result: Comparison }>,
+): string {
+  const lines = [
+    `# Switchyard: working tree against ${ref} (${commit})`,
+    '',
+    `${ROUNDS} rounds of ${SECONDS} s per target at c=${CONNECTIONS}; in each round the bare proxy, the baseline and the change ran back to back. Ratios are medians of each round's own ratio. Command: \`npm run bench:compare -- ${ref}\`.`,
+    '',
+    '| mode | baseline × proxy | change × proxy | change × baseline (req/s) | rounds the change won | CPU µs/req proxy / baseline / change | change ÷ baseline (CPU) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const [mode, { result }] of results) {
+    const { proxy, baseline, change } = result.medians;
+    lines.push(
+      `| ${mode} | ${result.baselineVsProxy.toFixed(3)} | ${result.changeVsProxy.toFixed(3)} | ${result.changeVsBaseline.toFixed(3)} | ${result.changeWins} of ${result.rounds} | ${proxy.cpuUsPerRequest.toFixed(0)} / ${baseline.cpuUsPerRequest.toFixed(0)} / ${change.cpuUsPerRequest.toFixed(0)} | ${result.cpuChangeVsBaseline.toFixed(3)} |`,
+    );
+  }
+  lines.push('', 'Per round, req/s (proxy, baseline, change):', '');
+  for (const [mode, { rounds }] of results) {
+    const each = rounds.map(
+      (round) =>
+        `${round.proxy.rps.toFixed(0)}/${round.baseline.rps.toFixed(0)}/${round.change.rps.toFixed(0)}`,
+    );
+    lines.push(`- ${mode}: ${each.join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  assertWrkInstalled();
+  const ref = process.argv[2] ?? 'HEAD';
+  await mkdir(OUT, { recursive: true });
+  log(`compiling the working tree and ${ref}`);
+  const [baseline] = await Promise.all([buildBaseline(ref), buildForBench(process.cwd(), BUILD)]);
+  const bodies = { json: resolve(OUT, 'body-json.json'), stream: resolve(OUT, 'body-stream.json') };
+  await writeFile(bodies.json, chatBody(MODEL, false));
+  await writeFile(bodies.stream, chatBody(MODEL, true));
+
+  const script = (name: string): string => resolve(BUILD, 'bench', name);
+  const mock = await startServer('mock-upstream', script('mock-upstream-server.js'), { stdout: 'ignore' });
+  const env = { BENCH_UPSTREAMS: JSON.stringify(mock.urls), BENCH_LOG_LEVEL: 'warn' };
+  const [proxy, baselineServer, change] = await Promise.all([
+    startServer('bare-proxy', script('bare-proxy.js'), { env, stdout: 'ignore' }),
+    startServer(`switchyard@${baseline.commit}`, baseline.server, { env, stdout: 'ignore' }),
+    startServer('switchyard (working tree)', script('gateway-server.js'), { env, stdout: 'ignore' }),
+  ]);
+  const targets = { proxy, baseline: baselineServer, change };
+  const results = new Map<string, { rounds: Round[]; result: Comparison }>();
+  for (const mode of MODES) {
+    log(`${mode}: ${ROUNDS} rounds`);
+    const measured = await compareMode(targets, bodies[mode]);
+    results.set(mode, measured);
+    const { result } = measured;
+    log(
+      `  × proxy: baseline ${result.baselineVsProxy.toFixed(3)}, change ${result.changeVsProxy.toFixed(3)}; ` +
+        `change × baseline ${result.changeVsBaseline.toFixed(3)} (won ${result.changeWins} of ${result.rounds}), ` +
+        `CPU per request × baseline ${result.cpuChangeVsBaseline.toFixed(3)}`,
+    );
+  }
+  const text = report(ref, baseline.commit, results);
+  await writeFile(resolve(OUT, 'compare.md'), text);
+  log(`wrote ${resolve(OUT, 'compare.md')}`);
+}
+
+process.on('exit', killAllNow);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopAll().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`comparison failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+}
