@@ -38,15 +38,37 @@ function stringEnd(text: string, at: number): number {
   return -1;
 }
 
-/** The key whose quoted text is `text.slice(start, end)`, unescaped; undefined when it is broken. */
-function keyOf(text: string, start: number, end: number): string | undefined {
-  const raw = text.slice(start + 1, end - 1);
-  if (!raw.includes('\\')) return raw;
+/**
+ * Which of `keys` the quoted key `text.slice(start, end)` is: the key, null for any other key,
+ * undefined when its escapes are broken. Compared in place; a key with escapes is unescaped first.
+ */
+function wantedKey(
+  text: string,
+  start: number,
+  end: number,
+  keys: readonly string[],
+): string | null | undefined {
+  const length = end - start - 2;
+  let escaped = false;
+  for (let at = start + 1; at < end - 1 && !escaped; at++) escaped = text.charCodeAt(at) === BACKSLASH;
+  if (!escaped) {
+    for (const key of keys) if (key.length === length && text.startsWith(key, start + 1)) return key;
+    return null;
+  }
+  let unescaped: string;
   try {
-    return JSON.parse(text.slice(start, end)) as string;
+    unescaped = JSON.parse(text.slice(start, end)) as string;
   } catch {
     return undefined;
   }
+  return keys.includes(unescaped) ? unescaped : null;
+}
+
+/** A value's span, without the spaces before the comma or brace that ends it. */
+function span(text: string, start: number, end: number): ValueSpan {
+  let last = end;
+  while (last > start && isSpace(text.charCodeAt(last - 1))) last--;
+  return { start, end: last };
 }
 
 /**
@@ -63,26 +85,18 @@ export function topLevelFields(text: string, keys: readonly string[]): Map<strin
   // The closer each open bracket waits for; the object itself is the first.
   const closers: number[] = [CLOSE_BRACE];
   let depth = 1;
-  // At depth 1: the key just read, waiting for its value (after the colon).
-  let key: string | undefined;
+  // At depth 1: the key just read, waiting for its value (after the colon): one of `keys`, or
+  // null for any other key (compared in place, not sliced out).
+  let key: string | null | undefined;
   let expectKey = true;
   let valueStart = -1;
-  const close = (end: number) => {
-    if (key !== undefined && valueStart !== -1 && keys.includes(key)) {
-      let last = end;
-      while (last > valueStart && isSpace(text.charCodeAt(last - 1))) last--;
-      found.set(key, { start: valueStart, end: last });
-    }
-    key = undefined;
-    valueStart = -1;
-  };
   for (; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code === QUOTE) {
       const end = stringEnd(text, i);
       if (end === -1) return undefined;
       if (depth === 1 && expectKey) {
-        key = keyOf(text, i, end);
+        key = wantedKey(text, i, end, keys);
         if (key === undefined) return undefined;
         expectKey = false;
       } else if (depth === 1 && valueStart === -1) {
@@ -104,7 +118,9 @@ export function topLevelFields(text: string, keys: readonly string[]): Map<strin
         continue;
       }
       if (code === COMMA) {
-        close(i);
+        if (key !== null && key !== undefined && valueStart !== -1) found.set(key, span(text, valueStart, i));
+        key = undefined;
+        valueStart = -1;
         expectKey = true;
         continue;
       }
@@ -116,7 +132,7 @@ export function topLevelFields(text: string, keys: readonly string[]): Map<strin
       if (closers.pop() !== code) return undefined;
       depth--;
       if (depth === 0) {
-        close(i);
+        if (key !== null && key !== undefined && valueStart !== -1) found.set(key, span(text, valueStart, i));
         for (let rest = i + 1; rest < text.length; rest++) {
           if (!isSpace(text.charCodeAt(rest))) return undefined;
         }
