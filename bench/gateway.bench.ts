@@ -23,6 +23,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { buildForBench } from './build.js';
+import { median } from './compare-rounds.js';
 import { profileGateway } from './profile-run.js';
 import { cpuSeconds, killAllNow, memory, startServer, stopAll, type ServerProcess } from './processes.js';
 import { API_KEY, CHAT_PATH, chatBody, MODEL, PACED_MODEL } from './protocol.js';
@@ -110,14 +111,6 @@ async function measureRound(
   );
   return round;
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((x, y) => x - y);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-};
 
 /** Rounds of one cell into its row: medians of the rounds, CPU over all requests of all rounds. */
 function cellOf(
@@ -275,7 +268,22 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
 
   const concurrency = { low: Math.min(...CONCURRENCY), high: Math.max(...CONCURRENCY) };
-  const verdictList = verdicts(cells, ttft, peakRss, concurrency);
+  // Throughput is judged round by round: the proxy and Switchyard run back to back in each round,
+  // so each round's own ratio cancels the machine's drift between rounds.
+  const roundRatios = new Map<string, number[]>();
+  for (const target of ['switchyard', 'switchyard-info'] as const) {
+    for (const mode of ['json', 'stream'] as const) {
+      const gateway = rounds.get(key(target, mode, concurrency.high));
+      const proxy = rounds.get(key('proxy', mode, concurrency.high));
+      if (gateway && proxy) {
+        roundRatios.set(
+          `${target} ${mode}`,
+          gateway.map((round, index) => round.rps / (proxy[index]?.rps ?? NaN)),
+        );
+      }
+    }
+  }
+  const verdictList = verdicts(cells, ttft, peakRss, concurrency, roundRatios);
   const cpu = cpus();
   let revision = 'unknown revision';
   try {

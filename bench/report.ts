@@ -4,6 +4,7 @@
  * token, and the verdict against the issue's targets. Every comparison is against a baseline
  * measured in the same run.
  */
+import { median } from './compare-rounds.js';
 import type { TtftResult } from './ttft.js';
 
 export type TargetName = 'direct' | 'proxy' | 'switchyard' | 'switchyard-info';
@@ -104,6 +105,8 @@ export function verdicts(
   ttft: TtftResult[],
   peakRss: Map<TargetName, number>,
   concurrency: { low: number; high: number },
+  /** Per `${target} ${mode}` at the highest concurrency: each round's own req/s ratio to the proxy. */
+  roundRatios: ReadonlyMap<string, readonly number[]> = new Map(),
 ): Verdict[] {
   const out: Verdict[] = [];
   const gateways: TargetName[] = ['switchyard', 'switchyard-info'];
@@ -113,11 +116,14 @@ export function verdicts(
     for (const mode of ['json', 'stream'] as const) {
       const sy = find(cells, target, mode, concurrency.high);
       const proxy = find(cells, 'proxy', mode, concurrency.high);
-      const ratio = sy && proxy ? sy.rps / proxy.rps : NaN;
+      const perRound = roundRatios.get(`${target} ${mode}`) ?? [];
+      // The median of the rounds' own ratios when there are rounds; else the ratio of the medians.
+      const ratio = perRound.length > 0 ? median(perRound) : sy && proxy ? sy.rps / proxy.rps : NaN;
+      const rounds = perRound.length > 1 ? `rounds ${perRound.map((r) => fixed(r, 2)).join(', ')}; ` : '';
       out.push({
         target,
         check: `throughput vs bare proxy, ${mode === 'json' ? 'non-streaming' : 'streaming'}, c=${concurrency.high}`,
-        measured: `${fixed(ratio, 2)} (${fixed(sy?.rps, 0)} / ${fixed(proxy?.rps, 0)} req/s)`,
+        measured: `${fixed(ratio, 2)} (${rounds}medians ${fixed(sy?.rps, 0)} / ${fixed(proxy?.rps, 0)} req/s)`,
         goal: `≥ ${TARGETS.throughputRatio.toFixed(2)}`,
         pass: Number.isNaN(ratio) ? undefined : ratio >= TARGETS.throughputRatio,
       });
