@@ -177,12 +177,6 @@ export class StreamMeter {
         if (this.#deferredChars > DEFER_LIMIT) this.#resolve();
         return undefined;
       }
-      // The usage chunk `include_usage` adds (no choices): its usage is read without parsing it.
-      const usage = chunk.parsed ? undefined : chunk.usage();
-      if (usage && !chunk.parsed && chunk.hasNoChoices()) {
-        this.reported = usage;
-        return usage;
-      }
       chunk = chunk.chunk;
     }
     this.#observeParsed(chunk);

@@ -12,7 +12,6 @@
  * would not reach the client, whose copy is the original text.
  */
 import type { ChatCompletionChunk } from '../types/openai.js';
-import { topLevelFields, type ValueSpan } from './top-level-fields.js';
 
 /**
  * Where a chunk's server-sent event sits in the upstream's bytes: `bytes.subarray(start, end)`
@@ -37,26 +36,10 @@ const OUTPUT_KEY = /"(?:content|refusal)"\s*:\s*"[^"]|"tool_calls"\s*:\s*\[\s*\{
 // measured three times faster.
 const FINISH_KEY = /"finish_reason"\s*:\s*"/;
 const USAGE_KEY = /"usage"\s*:\s*\{/;
-const NO_CHOICES = /^\[\s*\]$/;
-const FIELDS = ['usage', 'choices'];
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-
-/** A chunk's text as read without parsing it. */
-interface TextReading {
-  /** Where `usage` and `choices` are; undefined when the text is not one object. */
-  readonly fields: Map<string, ValueSpan> | undefined;
-  usage: ChatCompletionChunk['usage'];
-}
 
 export class StreamChunk {
   #parsed: ChatCompletionChunk | undefined;
   #finishes: boolean | undefined;
-  /**
-   * What was read from the text without parsing it (usage(), hasNoChoices()): one field, made only
-   * for the chunks that need it (usually just the usage chunk), so other chunks stay small.
-   */
-  #read: TextReading | undefined;
   readonly #json: string | undefined;
   readonly #parse: ChunkParser | undefined;
   readonly #wire: WireSpan | undefined;
@@ -116,45 +99,12 @@ export class StreamChunk {
     return this.#finishes;
   }
 
-  /**
-   * The usage the chunk reports, if any: decided from the text when it cannot have one, and read
-   * from the text when it does (only the `usage` value is parsed, not the whole chunk).
-   */
+  /** The usage the chunk reports, if any; decided from the text when it cannot have one. */
   usage(): ChatCompletionChunk['usage'] {
-    if (this.#parsed !== undefined) return this.#parsed.usage ?? undefined;
-    const json = this.#json as string;
-    if (!USAGE_KEY.test(json)) return undefined;
-    const read = this.#reading();
-    if (read.usage !== undefined) return read.usage;
-    const span = read.fields?.get('usage');
-    if (span !== undefined && json.charCodeAt(span.start) === OPEN_BRACE) {
-      try {
-        read.usage = JSON.parse(json.slice(span.start, span.end)) as ChatCompletionChunk['usage'];
-        return read.usage;
-      } catch {
-        // The whole chunk's parser says what is wrong with it.
-      }
+    if (this.#parsed === undefined && !USAGE_KEY.test(this.#json as string)) {
+      return undefined;
     }
     return this.chunk.usage ?? undefined;
-  }
-
-  /** Whether the chunk has no choices (the usage chunk `include_usage` adds), read from the text when not parsed. */
-  hasNoChoices(): boolean {
-    if (this.#parsed === undefined) {
-      const span = this.#reading().fields?.get('choices');
-      if (span !== undefined) {
-        const choices = (this.#json as string).slice(span.start, span.end);
-        if (NO_CHOICES.test(choices)) return true;
-        if (choices.charCodeAt(0) === OPEN_BRACKET) return false;
-      }
-    }
-    return this.chunk.choices.length === 0;
-  }
-
-  /** The top-level fields' places in the chunk's text, scanned on first use. */
-  #reading(): TextReading {
-    this.#read ??= { fields: topLevelFields(this.#json as string, FIELDS), usage: undefined };
-    return this.#read;
   }
 
   /**

@@ -187,16 +187,16 @@ function meter(
       if (!usage) return piece;
       // This chunk reports usage, so it is there without counting: the hook stays synchronous.
       ctx.usage = completed(metered.reportedUsage(ctx.served?.pricing) as UsageRecord);
+      const chunk = piece.chunk;
       // A new chunk, never an edit (see StreamChunk); Object.assign because a spread followed by
       // new properties costs microseconds on Node 20.
       if (clientWantsUsage) {
         const decorated = Object.assign({}, usage) as unknown as Record<string, unknown>;
         decorate(decorated, ctx.usage);
-        return StreamChunk.of(Object.assign({}, piece.chunk, { usage: decorated as unknown as Usage }));
+        return StreamChunk.of(Object.assign({}, chunk, { usage: decorated as unknown as Usage }));
       }
-      // Hidden from a client that did not ask for it: the usual usage chunk is never parsed.
-      if (piece.hasNoChoices()) return [];
-      return StreamChunk.of(Object.assign({}, piece.chunk, { usage: undefined }));
+      if (chunk.choices.length === 0) return [];
+      return StreamChunk.of(Object.assign({}, chunk, { usage: undefined }));
     },
     end() {
       // The client asked for a usage chunk the provider did not send: the gateway's count (estimated).

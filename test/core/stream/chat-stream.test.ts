@@ -255,41 +255,6 @@ describe('StreamChunk', () => {
     expect([role.hasOutput(), parses]).to.deep.equal([false, 0]);
   });
 
-  it("reads the usage chunk's usage and empty choices from its text, parsing only the usage", () => {
-    let parses = 0;
-    const counting = (json: string) => {
-      parses += 1;
-      return JSON.parse(json) as ChatCompletionChunk;
-    };
-    const usage = StreamChunk.fromJson(
-      '{"id":"c","choices":[ ],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3,' +
-        '"completion_tokens_details":{"reasoning_tokens":0}}}',
-      counting,
-    );
-    expect(usage.usage()).to.deep.equal({
-      prompt_tokens: 1,
-      completion_tokens: 2,
-      total_tokens: 3,
-      completion_tokens_details: { reasoning_tokens: 0 },
-    });
-    expect(usage.usage()).to.equal(usage.usage());
-    expect([usage.hasNoChoices(), usage.parsed, parses]).to.deep.equal([true, false, 0]);
-    // Usage on a chunk with choices: it has choices, told from the text as well.
-    const withChoices = StreamChunk.fromJson(
-      '{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"total_tokens":3}}',
-      counting,
-    );
-    expect([withChoices.hasNoChoices(), withChoices.usage()?.total_tokens, parses]).to.deep.equal([
-      false,
-      3,
-      0,
-    ]);
-    // A broken chunk is left to its parser, which reports it.
-    const broken = StreamChunk.fromJson('{"choices":[],"usage":{"total_tokens":3}', counting);
-    expect(() => broken.usage()).to.throw(SyntaxError);
-    expect(() => broken.hasNoChoices()).to.throw(SyntaxError);
-  });
-
   it('serialises a chunk the gateway built', () => {
     const built = chunk('x');
     expect(JSON.parse(StreamChunk.of(built).json())).to.deep.equal(built);
