@@ -32,11 +32,17 @@ const OUT = resolve('.bench-out');
 const BUILD = resolve(OUT, 'build');
 
 const log = (message: string): void => console.log(message);
-const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' }).trim();
+const git = (...args: string[]): string =>
+  execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 
 /** Extracts `ref`'s tree and compiles it; returns the compiled gateway server and the commit. */
 async function buildBaseline(ref: string): Promise<{ server: string; commit: string }> {
-  const commit = git('rev-parse', '--verify', `${ref}^{commit}`);
+  let commit: string;
+  try {
+    commit = git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
+  } catch {
+    throw new Error(`'${ref}' names no commit here (try a hash, a tag or HEAD~1)`);
+  }
   const short = commit.slice(0, 12);
   const source = resolve(OUT, 'compare', `src-${short}`);
   const build = resolve(OUT, 'compare', `build-${short}`);
