@@ -111,5 +111,12 @@ export {
 export type { InProcessChat, InProcessOptions } from './in-process.js';
 export { createChatRouter, toChatRequest, type ChatRouter, type RouterChatRequest } from './chat-router.js';
 export type { ResolvedAccounting } from './config/resolve-accounting.js';
-export { answerUsage, estimatePromptTokens, estimateTextTokens, StreamMeter, toMicros } from './metering.js';
+export {
+  answerUsage,
+  estimatePromptTokens,
+  estimateTextTokens,
+  reportedAnswerUsage,
+  StreamMeter,
+  toMicros,
+} from './metering.js';
 export type * from './types/openai.js';

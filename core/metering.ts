@@ -272,11 +272,22 @@ export async function answerUsage(
   pricing: ModelPricing | undefined,
 ): Promise<UsageRecord | undefined> {
   if (!response) return undefined;
-  const reported = usageRecord(response.usage as Parameters<typeof usageRecord>[0], pricing);
+  const reported = reportedAnswerUsage(response, pricing);
   if (reported) return reported;
   const model = typeof response.model === 'string' ? response.model : request.model;
   const completion = 'choices' in response ? completionText(response as ChatCompletion) : '';
   return countedUsage(request, completion, model, pricing);
+}
+
+/**
+ * The usage an answer reports, priced, or undefined when it reports none: what answerUsage
+ * returns without counting, synchronously (a stage need not await the usual case).
+ */
+export function reportedAnswerUsage(
+  response: { usage?: unknown },
+  pricing: ModelPricing | undefined,
+): UsageRecord | undefined {
+  return usageRecord(response.usage as Parameters<typeof usageRecord>[0], pricing);
 }
 
 /** USD → integer micro-USD, rounded up so a reservation never falls short. */

@@ -6,6 +6,7 @@ import {
   countPromptTokens,
   countTextTokens,
   encodingFor,
+  reportedAnswerUsage,
   estimatePromptTokens,
   StreamMeter,
 } from '../../core/metering.js';
@@ -182,6 +183,14 @@ describe('metering', () => {
       const usage = await answerUsage(prompt, completion('gpt-4o-mini', TEXT, reported), undefined);
       expect(usage).to.include({ promptTokens: 11, completionTokens: 22 });
       expect(usage?.estimated).to.not.equal(true);
+    });
+
+    it('hands reported usage over synchronously, and nothing for an answer without usage', () => {
+      const reported = { prompt_tokens: 11, completion_tokens: 22, total_tokens: 33 };
+      const usage = reportedAnswerUsage(completion('gpt-4o-mini', TEXT, reported), { input: 1, output: 2 });
+      expect(usage).to.include({ promptTokens: 11, completionTokens: 22 });
+      expect(usage?.costUsd).to.be.closeTo((11 * 1 + 22 * 2) / 1e6, 1e-12);
+      expect(reportedAnswerUsage(completion('gpt-4o-mini', TEXT), undefined)).to.equal(undefined);
     });
   });
 

@@ -10,6 +10,7 @@
 import {
   answerUsage,
   buildLedgerRecord,
+  reportedAnswerUsage,
   ChatStream,
   defineStage,
   requestLineLogger,
@@ -58,7 +59,10 @@ export const accountingStage = defineStage<Record<string, never>>({
         ctx.stream = meter(ctx, ctx.stream, services, markup, keepContent);
         return;
       }
-      const usage = await answerUsage(ctx.request, ctx.response, ctx.served?.pricing);
+      // Reported usage needs no count: the usual answer goes on without a promise of its own.
+      const pricing = ctx.served?.pricing;
+      const reported = ctx.response ? reportedAnswerUsage(ctx.response, pricing) : undefined;
+      const usage = reported ?? (await answerUsage(ctx.request, ctx.response, pricing));
       ctx.usage = usage && complete(ctx, services, usage, markup, services.now() - ctx.startedAt);
       if (ctx.response && ctx.usage) {
         // An answer without usage gets the gateway's count (marked estimated).
