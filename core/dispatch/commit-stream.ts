@@ -8,7 +8,7 @@
  * becomes SY_ERR_UPSTREAM_STREAM_INTERRUPTED, and so does an end without a finish reason.
  */
 import type { ChatCompletionChunk } from '../types/openai.js';
-import { SwitchyardError } from '../errors/switchyard-error.js';
+import { isClientClosed, SwitchyardError } from '../errors/switchyard-error.js';
 import { ChatStream } from '../stream/chat-stream.js';
 
 export async function commitStream(
@@ -38,7 +38,9 @@ export async function commitStream(
     end() {
       if (!finished) throw interrupted(provider, undefined);
     },
-    error: (error) => interrupted(provider, error),
+    // The caller hanging up is not the provider failing: its reason goes on as it is, and the
+    // stream ends as closed, not as an error (core/stream/chat-stream.ts).
+    error: (error) => (isClientClosed(error) ? error : interrupted(provider, error)),
   });
 }
 

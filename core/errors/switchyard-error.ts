@@ -74,3 +74,8 @@ export function toSwitchyardError(error: unknown): SwitchyardError {
     cause: error,
   });
 }
+
+/** Whether `error` says the client (or in-process caller) went away: an ending, not a failure. */
+export function isClientClosed(error: unknown): boolean {
+  return SwitchyardError.isInstance(error) && error.code === 'SY_ERR_CLIENT_CLOSED';
+}

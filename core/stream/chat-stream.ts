@@ -15,10 +15,12 @@
  * first), so a hook sees what the hooks before it produced. An error from the source or from hook
  * `i` passes through the `error` mappers of the hooks after `i`. At a clean end the `end` hooks
  * run in order, and what one adds passes through the hooks after it. Then every `finally` hook
- * runs with the outcome — `ok`, `error` or `closed` (the consumer left early) — and the stream
+ * runs with the outcome — `ok`, `error` or `closed` (the consumer left early, or a failure that says
+ * the client went away, SY_ERR_CLIENT_CLOSED) — and the stream
  * reports its end only after they all settled.
  */
 import type { ChatCompletionChunk } from '../types/openai.js';
+import { isClientClosed } from '../errors/switchyard-error.js';
 import { StreamChunk } from './stream-chunk.js';
 
 export type StreamOutcome = 'ok' | 'error' | 'closed';
@@ -148,7 +150,10 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     } catch (failure) {
       const error = this.#mapped(failure);
       this.#source.cancel();
-      await this.#settle('error', error);
+      // The consumer's own hang-up reaches the source first (its abort cancels the upstream
+      // read): that stream was closed, not failed.
+      if (isClientClosed(error)) await this.#settle('closed', undefined);
+      else await this.#settle('error', error);
       throw error;
     }
   }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { request } from 'node:http';
 import { startHarness, type Harness } from '../support/harness.js';
 import type { MockUpstreamRequest } from '../../core/testing/index.js';
+import type { GatewayEventMap } from '../../index.js';
 
 /** Sends a chat request over a raw socket and destroys it after `afterMs` (or after the first data). */
 function sendThenDisconnect(url: string, body: object, when: { afterMs?: number; afterFirstData?: boolean }) {
@@ -64,8 +65,9 @@ describe('client disconnects abort the upstream call within 100 ms', () => {
     expect(seen.abortedAt! - closedAt).to.be.below(100);
   });
 
-  it('in the middle of a stream', async () => {
+  it('in the middle of a stream, which ends as closed (499), not as an upstream error', async () => {
     h.upstreams[0]?.enqueue({ reply: Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ') });
+    const over = new Promise<GatewayEventMap['response']>((resolve) => h.gateway.once('response', resolve));
     const closedAt = await sendThenDisconnect(
       h.url,
       { model: 'test-model', stream: true, messages },
@@ -73,6 +75,12 @@ describe('client disconnects abort the upstream call within 100 ms', () => {
     );
     const seen = await upstreamAbortSeen(h.upstreams[0]!.requests);
     expect(seen.abortedAt! - closedAt).to.be.below(100);
+    const response = await over;
+    expect([response.outcome, response.status, response.error?.code]).to.deep.equal([
+      'closed',
+      499,
+      undefined,
+    ]);
   });
 
   it('during a non-streaming call', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { commitStream } from '../../../core/dispatch/commit-stream.js';
 import type { ChatCompletionChunk } from '../../../core/types/openai.js';
-import type { SwitchyardError } from '../../../core/errors/switchyard-error.js';
+import { SwitchyardError } from '../../../core/errors/switchyard-error.js';
 
 const chunk = (
   delta: ChatCompletionChunk['choices'][number]['delta'],
@@ -47,6 +47,12 @@ describe('commitStream', () => {
     )) as SwitchyardError;
     expect(error.code).to.equal('SY_ERR_UPSTREAM_SERVER_ERROR');
     expect(error.retryable).to.equal(true);
+  });
+
+  it('passes the client hanging up after the commit on as it is, not as an interruption', async () => {
+    const gone = new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The client closed the connection.');
+    const stream = await commitStream(script([chunk({ content: 'Hi' }), gone]), 'p');
+    expect(await collect(stream).catch((e) => e)).to.equal(gone);
   });
 
   it('turns a failure after the commit into SY_ERR_UPSTREAM_STREAM_INTERRUPTED', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ChatStream, type ChunkSource, type StreamOutcome } from '../../../core/stream/chat-stream.js';
 import { StreamChunk } from '../../../core/stream/stream-chunk.js';
+import { SwitchyardError } from '../../../core/errors/switchyard-error.js';
 import type { ChatCompletionChunk } from '../../../core/types/openai.js';
 
 const chunk = (content: string, finish: 'stop' | null = null): ChatCompletionChunk => ({
@@ -114,6 +115,18 @@ describe('ChatStream', () => {
       ['error', 'outer(inner(reset))'],
       ['error', 'outer(inner(reset))'],
     ]);
+  });
+
+  it('ends as closed, not failed, when the failure says the client went away', async () => {
+    const gone = new SwitchyardError('SY_ERR_CLIENT_CLOSED', 'The client closed the connection.');
+    const source = scripted([[chunk('a')], gone]);
+    const stream = new ChatStream(source);
+    const seen: [StreamOutcome, unknown][] = [];
+    stream.use({ finally: (o, e) => void seen.push([o, e]) });
+    await stream.nextBatch();
+    expect(await stream.nextBatch().catch((e: unknown) => e)).to.equal(gone);
+    expect(seen).to.deep.equal([['closed', undefined]]);
+    expect(source.cancelled).to.equal(1);
   });
 
   it('maps a hook failure only through the hooks after it, and cancels the source', async () => {
