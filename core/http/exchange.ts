@@ -7,14 +7,7 @@ import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { ChatContext, EmbeddingsContext, GatewayContext } from '../context.js';
 import type { GatewayEvents } from '../events.js';
 import { RequestAbort } from '../request-abort.js';
-import {
-  chainAnswered,
-  chainFailed,
-  chainStarted,
-  createRequestContext,
-  endOfChain,
-  newRequestId,
-} from '../request-context.js';
+import { createRequestContext, newRequestId, runContext } from '../request-context.js';
 import type { GatewayServices } from '../services.js';
 import type { StageMiddleware } from '../stage.js';
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest } from '../types/openai.js';
@@ -97,7 +90,7 @@ export function createExchange(deps: ExchangeDeps) {
   /**
    * Runs a validated non-streaming request through the chain as a tracked request and answers
    * with `json` of its response, in one write with every header. One async function from here to
-   * the first stage (runContext's steps inline): a request waiting on its upstream keeps one
+   * the first stage (runContext is a plain promise): a request waiting on its upstream keeps one
    * suspended frame here, not three.
    */
   async function answer<C extends GatewayContext>(
@@ -110,15 +103,8 @@ export function createExchange(deps: ExchangeDeps) {
     const leave = enter(call, abort);
     try {
       const ctx = newContext<C>(call, abort, operation, request);
-      const observed = chainStarted(ctx, events);
       try {
-        try {
-          await chain(ctx, endOfChain);
-        } catch (error) {
-          chainFailed(ctx, observed, error);
-          throw error;
-        }
-        chainAnswered(ctx, observed);
+        await runContext(ctx, chain, events);
       } catch (error) {
         // Error responses carry the decision headers too (the rule that denied, the revision).
         if (!call.res.headersSent) call.setHeaders(ctx.responseHeaders);
@@ -166,15 +152,8 @@ export function createExchange(deps: ExchangeDeps) {
         startSse(res, ctx.responseHeaders);
         writeKeepAlive(res);
       });
-      const observed = chainStarted(ctx, events);
       try {
-        try {
-          await chain(ctx, endOfChain);
-        } catch (error) {
-          chainFailed(ctx, observed, error);
-          throw error;
-        }
-        chainAnswered(ctx, observed);
+        await runContext(ctx, chain, events);
       } catch (error) {
         if (!res.headersSent) {
           call.setHeaders(ctx.responseHeaders);
