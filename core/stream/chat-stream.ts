@@ -15,9 +15,9 @@
  * first), so a hook sees what the hooks before it produced. An error from the source or from hook
  * `i` passes through the `error` mappers of the hooks after `i`. At a clean end the `end` hooks
  * run in order, and what one adds passes through the hooks after it. Then every `finally` hook
- * runs with the outcome — `ok`, `error` or `closed` (the consumer left early, or a failure that says
- * the client went away, SY_ERR_CLIENT_CLOSED) — and the stream
- * reports its end only after they all settled.
+ * runs with the outcome — `ok`, `error` or `closed` (the consumer left early, or a failure says
+ * the client went away: SY_ERR_CLIENT_CLOSED) — and the stream reports its end only after they
+ * all settled.
  */
 import type { ChatCompletionChunk } from '../types/openai.js';
 import { isClientClosed } from '../errors/switchyard-error.js';
