@@ -17,7 +17,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildForBench } from './build.js';
 import { compareRounds, roundOrder, type Comparison, type Round, type Sample } from './compare-rounds.js';
-import { cpuSeconds, killAllNow, startServer, stopAll, type ServerProcess } from './processes.js';
+import { cpuSeconds, runBenchmark, startServer, type ServerProcess } from './processes.js';
 import { API_KEY, CHAT_PATH, chatBody, MODEL } from './protocol.js';
 import { assertWrkInstalled, checkClean, runWrk } from './wrk.js';
 
@@ -152,18 +152,4 @@ async function main(): Promise<void> {
   log(`wrote ${resolve(OUT, 'compare.md')}`);
 }
 
-process.on('exit', killAllNow);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    stopAll().finally(() => process.exit(130));
-  });
-}
-
-try {
-  await main();
-} catch (error) {
-  log(`comparison failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-} finally {
-  await stopAll();
-}
+await runBenchmark('comparison', main, log);

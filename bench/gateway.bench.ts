@@ -25,7 +25,7 @@ import { resolve } from 'node:path';
 import { buildForBench } from './build.js';
 import { median } from './compare-rounds.js';
 import { profileGateway } from './profile-run.js';
-import { cpuSeconds, killAllNow, memory, startServer, stopAll, type ServerProcess } from './processes.js';
+import { cpuSeconds, runBenchmark, memory, startServer, type ServerProcess } from './processes.js';
 import { API_KEY, CHAT_PATH, chatBody, MODEL, PACED_MODEL } from './protocol.js';
 import {
   figuresTable,
@@ -353,19 +353,4 @@ async function main(): Promise<void> {
   log(`wrote ${resolve(OUT, 'report.md')} and results.json`);
 }
 
-process.on('exit', killAllNow);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping the benchmark's processes`);
-    stopAll().finally(() => process.exit(130));
-  });
-}
-
-try {
-  await main();
-} catch (error) {
-  log(`benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-} finally {
-  await stopAll();
-}
+await runBenchmark('benchmark', main, log);

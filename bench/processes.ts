@@ -153,3 +153,30 @@ export async function memory(pid: number): Promise<Memory> {
   const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
   return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
 }
+
+/**
+ * Runs a benchmark's `main` as the process's whole life: its child processes are stopped however
+ * it ends (done, failed, Ctrl-C, SIGTERM), and a failure is logged as `<what> failed: …` with exit
+ * code 1.
+ */
+export async function runBenchmark(
+  what: string,
+  main: () => Promise<void>,
+  log: (message: string) => void,
+): Promise<void> {
+  process.on('exit', killAllNow);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the benchmark's processes`);
+      stopAll().finally(() => process.exit(130));
+    });
+  }
+  try {
+    await main();
+  } catch (error) {
+    log(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  } finally {
+    await stopAll();
+  }
+}
