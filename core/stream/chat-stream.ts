@@ -136,12 +136,15 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
           }
         }
         if (batch === undefined) {
-          const tail = await this.#runEnds();
+          // Hooks are usually synchronous: no promise is made (or awaited) for them then.
+          const ending = this.#runEnds();
+          const tail = ending instanceof Promise ? await ending : ending;
           if (tail.length > 0) {
             this.#state = 'ended';
             return tail;
           }
-          await this.#settle('ok', undefined);
+          const settling = this.#settle('ok', undefined);
+          if (settling !== undefined) await settling;
           return undefined;
         }
         const out = this.#apply(batch, 0);
@@ -152,8 +155,9 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
       this.#source.cancel();
       // The consumer's own hang-up reaches the source first (its abort cancels the upstream
       // read): that stream was closed, not failed.
-      if (isClientClosed(error)) await this.#settle('closed', undefined);
-      else await this.#settle('error', error);
+      const closed = isClientClosed(error);
+      const settling = this.#settle(closed ? 'closed' : 'error', closed ? undefined : error);
+      if (settling !== undefined) await settling;
       throw error;
     }
   }
@@ -220,15 +224,37 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     return current;
   }
 
-  /** The end hooks in order; what each adds goes through the chunk hooks after it, then on. */
-  async #runEnds(): Promise<StreamChunk[]> {
+  /**
+   * The end hooks in order; what each adds goes through the chunk hooks after it, then on.
+   * Synchronous until a hook returns a promise; from there on it continues asynchronously.
+   */
+  #runEnds(): StreamChunk[] | Promise<StreamChunk[]> {
     const tail: StreamChunk[] = [];
     const hooks = this.#hooks;
     for (let i = 0; i < hooks.length; i++) {
+      let added: readonly StreamChunk[] | void | Promise<readonly StreamChunk[] | void>;
+      try {
+        added = (hooks[i] as StreamHooks).end?.();
+      } catch (error) {
+        throw new HookFailure(error, i);
+      }
+      if (added instanceof Promise) return this.#runEndsFrom(i, added, tail);
+      if (added && added.length > 0) tail.push(...this.#apply(added, i + 1));
+    }
+    return tail;
+  }
+
+  /** The rest of #runEnds once hook `at` returned a promise. */
+  async #runEndsFrom(
+    at: number,
+    pending: Promise<readonly StreamChunk[] | void>,
+    tail: StreamChunk[],
+  ): Promise<StreamChunk[]> {
+    const hooks = this.#hooks;
+    for (let i = at; i < hooks.length; i++) {
       let added: readonly StreamChunk[] | void;
       try {
-        const ending = (hooks[i] as StreamHooks).end?.();
-        added = ending instanceof Promise ? await ending : ending;
+        added = i === at ? await pending : await (hooks[i] as StreamHooks).end?.();
       } catch (error) {
         throw new HookFailure(error, i);
       }
@@ -248,22 +274,63 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     return error;
   }
 
-  /** Runs every `finally` hook once; the first that throws decides what the stream throws. */
-  async #settle(outcome: StreamOutcome, error: unknown): Promise<void> {
-    if (this.#state === 'done') return;
+  /**
+   * Runs every `finally` hook once; the first that throws decides what the stream throws.
+   * Synchronous (returns undefined) unless a hook returns a promise.
+   */
+  #settle(outcome: StreamOutcome, error: unknown): Promise<void> | undefined {
+    if (this.#state === 'done') return undefined;
     this.#state = 'done';
-    let thrown: { error: unknown } | undefined;
-    for (const hooks of this.#hooks) {
-      if (!hooks.finally) continue;
-      try {
-        const settling = hooks.finally(outcome, error);
-        if (settling !== undefined) await settling;
-      } catch (failure) {
-        thrown ??= { error: failure };
-      }
+    const thrown: { error?: unknown; set: boolean } = { set: false };
+    const hooks = this.#hooks;
+    for (let i = 0; i < hooks.length; i++) {
+      const settling = this.#runFinally(hooks[i] as StreamHooks, outcome, error, thrown);
+      if (settling !== undefined) return this.#settleFrom(i + 1, settling, outcome, error, thrown);
     }
-    if (thrown && outcome !== 'error') throw thrown.error;
+    if (thrown.set && outcome !== 'error') throw thrown.error;
+    return undefined;
   }
+
+  /** One `finally` hook; a throw is kept in `thrown` (the first one wins). */
+  #runFinally(
+    hooks: StreamHooks,
+    outcome: StreamOutcome,
+    error: unknown,
+    thrown: { error?: unknown; set: boolean },
+  ): Promise<void> | undefined {
+    if (!hooks.finally) return undefined;
+    try {
+      const settling = hooks.finally(outcome, error);
+      if (settling === undefined) return undefined;
+      return settling.then(undefined, (failure: unknown) => keepFirst(thrown, failure));
+    } catch (failure) {
+      keepFirst(thrown, failure);
+      return undefined;
+    }
+  }
+
+  /** The rest of #settle once a hook returned a promise. */
+  async #settleFrom(
+    at: number,
+    pending: Promise<void>,
+    outcome: StreamOutcome,
+    error: unknown,
+    thrown: { error?: unknown; set: boolean },
+  ): Promise<void> {
+    await pending;
+    const hooks = this.#hooks;
+    for (let i = at; i < hooks.length; i++) {
+      const settling = this.#runFinally(hooks[i] as StreamHooks, outcome, error, thrown);
+      if (settling !== undefined) await settling;
+    }
+    if (thrown.set && outcome !== 'error') throw thrown.error;
+  }
+}
+
+function keepFirst(thrown: { error?: unknown; set: boolean }, failure: unknown): void {
+  if (thrown.set) return;
+  thrown.set = true;
+  thrown.error = failure;
 }
 
 function iterableSource(stream: AsyncIterable<ChatCompletionChunk>): ChunkSource {

@@ -1,10 +1,16 @@
 import type { UpstreamResponse } from './http-client.js';
-import { prematureClose } from './read-body.js';
+import { discardBody, prematureClose } from './read-body.js';
 
 /** Pulls a response body one network read at a time. */
 export interface BodyReader {
   /** The next part of the body, `undefined` at its end; rejects with the body's error. */
   read(): Promise<Buffer | undefined>;
+  /**
+   * Reads the rest of the body without keeping it, so that undici can put the connection back in
+   * its pool; past `limitBytes` more the connection is dropped instead. Failures are ignored (the
+   * answer is complete; a connection that fails now only costs its reuse). No `read` after this.
+   */
+  discardRest(limitBytes: number): void;
 }
 
 /**
@@ -17,6 +23,8 @@ export function createBodyReader(body: UpstreamResponse['body']): BodyReader {
   const parts: Buffer[] = [];
   let over: { error: unknown } | 'end' | undefined;
   let waiting: { resolve: (part: Buffer | undefined) => void; reject: (error: unknown) => void } | undefined;
+  // Bytes still allowed once the rest is discarded; undefined while reading.
+  let discardBudget: number | undefined;
 
   const settle = (): void => {
     const reader = waiting;
@@ -36,6 +44,14 @@ export function createBodyReader(body: UpstreamResponse['body']): BodyReader {
     settle();
   };
   const onData = (part: Buffer): void => {
+    if (discardBudget !== undefined) {
+      discardBudget -= part.length;
+      if (discardBudget < 0) {
+        stop('end');
+        discardBody(body);
+      }
+      return;
+    }
     parts.push(part);
     if (waiting === undefined) body.pause();
     settle();
@@ -63,6 +79,19 @@ export function createBodyReader(body: UpstreamResponse['body']): BodyReader {
         waiting = { resolve, reject };
         body.resume();
       });
+    },
+    discardRest(limitBytes) {
+      let buffered = 0;
+      for (const part of parts) buffered += part.length;
+      parts.length = 0;
+      if (over !== undefined) return;
+      discardBudget = limitBytes - buffered;
+      if (discardBudget < 0) {
+        stop('end');
+        discardBody(body);
+        return;
+      }
+      body.resume();
     },
   };
 }
