@@ -97,6 +97,51 @@ describe('ChatStream', () => {
     expect(outcomes).to.deep.equal(['error']);
   });
 
+  it('keeps what synchronous end hooks added before an async one, and runs the rest in order', async () => {
+    const stream = new ChatStream(scripted([[chunk('a')]]));
+    stream.use({ end: () => [StreamChunk.of(chunk('sync-before'))] });
+    stream.use({
+      end: async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return [StreamChunk.of(chunk('async'))];
+      },
+    });
+    stream.use({ end: () => [StreamChunk.of(chunk('sync-after'))] });
+    expect(await drain(stream)).to.deep.equal([['a'], ['sync-before', 'async', 'sync-after']]);
+  });
+
+  it('runs every finally hook, sync and async, and the first failure decides what the end throws', async () => {
+    const ran: string[] = [];
+    const stream = new ChatStream(scripted([[chunk('a')]]));
+    stream.use({ finally: () => void ran.push('sync') });
+    stream.use({
+      finally: async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        ran.push('async');
+        throw new Error('first');
+      },
+    });
+    stream.use({
+      finally: () => {
+        ran.push('sync, throwing');
+        throw new Error('second');
+      },
+    });
+    await stream.nextBatch();
+    const error = await stream.nextBatch().catch((e: Error) => e);
+    expect((error as Error).message).to.equal('first');
+    expect(ran).to.deep.equal(['sync', 'async', 'sync, throwing']);
+
+    const synchronous = new ChatStream(scripted([[chunk('a')]]));
+    synchronous.use({
+      finally: () => {
+        throw new Error('only');
+      },
+    });
+    await synchronous.nextBatch();
+    expect(((await synchronous.nextBatch().catch((e: Error) => e)) as Error).message).to.equal('only');
+  });
+
   it('maps a source failure through every error hook and reports it to every finally hook', async () => {
     const seen: [StreamOutcome, string][] = [];
     const stream = new ChatStream(scripted([[chunk('a')], new Error('reset')]));
