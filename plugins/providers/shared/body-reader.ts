@@ -43,13 +43,17 @@ export function createBodyReader(body: UpstreamResponse['body']): BodyReader {
     body.off('data', onData);
     settle();
   };
+  /** Counts discarded bytes against the budget; past it, drops the connection (true). */
+  const spend = (bytes: number): boolean => {
+    discardBudget = (discardBudget ?? 0) - bytes;
+    if (discardBudget >= 0) return false;
+    stop('end');
+    discardBody(body);
+    return true;
+  };
   const onData = (part: Buffer): void => {
     if (discardBudget !== undefined) {
-      discardBudget -= part.length;
-      if (discardBudget < 0) {
-        stop('end');
-        discardBody(body);
-      }
+      spend(part.length);
       return;
     }
     parts.push(part);
@@ -85,13 +89,8 @@ export function createBodyReader(body: UpstreamResponse['body']): BodyReader {
       for (const part of parts) buffered += part.length;
       parts.length = 0;
       if (over !== undefined) return;
-      discardBudget = limitBytes - buffered;
-      if (discardBudget < 0) {
-        stop('end');
-        discardBody(body);
-        return;
-      }
-      body.resume();
+      discardBudget = limitBytes;
+      if (!spend(buffered)) body.resume();
     },
   };
 }
