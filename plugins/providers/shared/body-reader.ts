@@ -1,5 +1,4 @@
-import type { UpstreamResponse } from './http-client.js';
-import { discardBody, prematureClose } from './read-body.js';
+import type { UpstreamBody } from './upstream-body.js';
 
 /** Pulls a response body one network read at a time. */
 export interface BodyReader {
@@ -14,12 +13,11 @@ export interface BodyReader {
 }
 
 /**
- * A pull reader over a body, on plain 'data'/'end'/'error'/'close' listeners rather than the
- * stream's async iterator, which costs a few promises and microseconds per read. The body is
- * paused while a part waits for its reader, so a slow consumer holds back the upstream (one part
- * buffered at most) instead of the gateway buffering it.
+ * A pull reader over an upstream body, as its one consumer. The body is paused while a part waits
+ * for its reader, so a slow consumer holds back the upstream (one read buffered at most, then the
+ * body's own high-water mark) instead of the gateway buffering it.
  */
-export function createBodyReader(body: UpstreamResponse['body']): BodyReader {
+export function createBodyReader(body: UpstreamBody): BodyReader {
   const parts: Buffer[] = [];
   let over: { error: unknown } | 'end' | undefined;
   let waiting: { resolve: (part: Buffer | undefined) => void; reject: (error: unknown) => void } | undefined;
@@ -40,7 +38,6 @@ export function createBodyReader(body: UpstreamResponse['body']): BodyReader {
   };
   const stop = (reason: typeof over): void => {
     over ??= reason;
-    body.off('data', onData);
     settle();
   };
   /** Counts discarded bytes against the budget; past it, drops the connection (true). */
@@ -48,27 +45,21 @@ export function createBodyReader(body: UpstreamResponse['body']): BodyReader {
     discardBudget = (discardBudget ?? 0) - bytes;
     if (discardBudget >= 0) return false;
     stop('end');
-    discardBody(body);
+    body.destroy();
     return true;
   };
-  const onData = (part: Buffer): void => {
-    if (discardBudget !== undefined) {
-      spend(part.length);
-      return;
-    }
-    parts.push(part);
-    if (waiting === undefined) body.pause();
-    settle();
-  };
-  body.on('data', onData);
-  body.once('end', () => stop('end'));
-  body.once('error', (error: unknown) => stop({ error }));
-  // Destroyed before its end without an error: what the async iterator would have thrown. (Made
-  // only then: 'close' follows every body, and an Error costs its stack trace.)
-  body.once('close', () => {
-    if (over === undefined) {
-      stop({ error: prematureClose() });
-    }
+  body.consume({
+    data(part) {
+      if (discardBudget !== undefined) {
+        spend(part.length);
+        return;
+      }
+      parts.push(part);
+      if (waiting === undefined) body.pause();
+      settle();
+    },
+    end: () => stop('end'),
+    error: (error) => stop({ error }),
   });
 
   return {

@@ -60,7 +60,7 @@ export async function sendCall(
     throw failure(ctx, scope, error);
   }
   // Whoever ends up owning the body, the timer and caller listener go when the body does.
-  response.body.once('close', scope.dispose);
+  response.body.onClose(scope.dispose);
   if (response.statusCode >= 200 && response.statusCode < 300) return { response, scope, ctx };
 
   let text: string;

@@ -1,13 +1,18 @@
 import type { EventEmitter } from 'node:events';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, util, type Dispatcher } from 'undici';
 import type { UpstreamTimeouts } from './timeouts.js';
 import type { ResponseHeaders } from './errors.js';
+import { UpstreamBody } from './upstream-body.js';
 
 export interface UpstreamResponse {
   statusCode: number;
   headers: ResponseHeaders;
-  body: Dispatcher.ResponseData['body'];
+  body: UpstreamBody;
 }
+
+/** An AbortSignal, or an EventEmitter emitting 'abort' with the same `aborted`/`reason` (see abort-scope.ts). */
+export type CallAbortSignal =
+  AbortSignal | (EventEmitter & { readonly aborted: boolean; readonly reason: unknown });
 
 /** The provider's one keep-alive connection pool to its upstream origin. */
 export interface HttpClient {
@@ -16,8 +21,7 @@ export interface HttpClient {
     path: string,
     headers: Record<string, string>,
     body: string,
-    /** An AbortSignal or an EventEmitter emitting 'abort' (see abort-scope.ts). */
-    signal: AbortSignal | EventEmitter,
+    signal: CallAbortSignal,
   ): Promise<UpstreamResponse>;
   close(): Promise<void>;
 }
@@ -30,9 +34,10 @@ export interface HttpClientOptions {
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { timeouts } = options;
-  // undici's request() on a Pool, not fetch(): no WHATWG stream and Response layers on the hot
-  // path. The phase timeouts live here: connect on the connector, first byte as headersTimeout,
-  // silence between chunks as bodyTimeout (0 switches each off).
+  // undici's Pool driven through dispatch(), not request() and not fetch(): the parser's chunks go
+  // to the body's one consumer with no Readable, async resource or WHATWG layer in between
+  // (./upstream-body.ts). The phase timeouts live here: connect on the connector, first byte as
+  // headersTimeout, silence between chunks as bodyTimeout (0 switches each off).
   const pool = new Pool(options.origin, {
     connections: options.maxConnections ?? null,
     connect: { timeout: timeouts.connectMs },
@@ -43,9 +48,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     post(path, headers, body, signal) {
-      // undici's response as it comes (it has statusCode, headers and body): no async layer of
-      // our own and no second object per call.
-      return pool.request({ origin: options.origin, path, method: 'POST', headers, body, signal });
+      return new Promise<UpstreamResponse>((resolve, reject) => {
+        pool.dispatch(
+          { origin: options.origin, path, method: 'POST', headers, body },
+          new CallHandler(signal, resolve, reject),
+        );
+      });
     },
     async close() {
       if (closed) return;
@@ -54,4 +62,86 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       await pool.destroy();
     },
   };
+}
+
+/** undici's RequestAbortedError has no public constructor; the same message and code. */
+function requestAborted(): Error {
+  return Object.assign(new Error('Request aborted'), { name: 'AbortError', code: 'UND_ERR_ABORTED' });
+}
+
+/**
+ * One call, as undici's dispatcher sees it: resolves with the status and headers, then feeds the
+ * body. Aborting follows undici's own request(): before the call reaches a socket the reason is
+ * kept for `onConnect`; once it is on a socket the connection is dropped; once the body is out,
+ * the body is destroyed with the reason.
+ */
+class CallHandler implements Dispatcher.DispatchHandler {
+  #abort: ((reason?: Error) => void) | undefined = undefined;
+  #reason: unknown = undefined;
+  #body: UpstreamBody | undefined = undefined;
+  #settled = false;
+
+  constructor(
+    private readonly signal: CallAbortSignal,
+    private readonly resolve: (response: UpstreamResponse) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    if (signal.aborted) this.#reason = signal.reason ?? requestAborted();
+    else if ('addEventListener' in signal) signal.addEventListener('abort', this.#onAbort, { once: true });
+    else signal.once('abort', this.#onAbort);
+  }
+
+  readonly #onAbort = (): void => {
+    const reason = this.signal.reason ?? requestAborted();
+    this.#reason = reason;
+    if (this.#body !== undefined) this.#body.destroy(reason);
+    else this.#abort?.(reason as Error);
+  };
+
+  #stopListening(): void {
+    const signal = this.signal;
+    if ('removeEventListener' in signal) signal.removeEventListener('abort', this.#onAbort);
+    else signal.off('abort', this.#onAbort);
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.#reason !== undefined) {
+      abort(this.#reason as Error);
+      return;
+    }
+    this.#abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // 1xx (100 Continue, 103 Early Hints) precede the real answer.
+    if (statusCode < 200) return true;
+    const abort = this.#abort;
+    const body = new UpstreamBody({
+      abort: (reason) => abort?.(reason as Error),
+      resume,
+    });
+    this.#body = body;
+    this.#settled = true;
+    body.onClose(() => this.#stopListening());
+    this.resolve({ statusCode, headers: util.parseHeaders(rawHeaders) as ResponseHeaders, body });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    return this.#body?.push(chunk) ?? true;
+  }
+
+  onComplete(): void {
+    this.#body?.complete();
+  }
+
+  onError(error: Error): void {
+    if (this.#settled) {
+      this.#body?.fail(error);
+      return;
+    }
+    this.#settled = true;
+    this.#stopListening();
+    this.reject(error);
+  }
 }
