@@ -73,7 +73,7 @@ export function createAnthropicProvider(options: AnthropicOptions, context: Prov
       const { body, warnings } = translate(request, call.upstreamModel, true);
       const accepted = await upstream.post(path, 'stream', body, call);
       // A server that ignored `stream: true` answers with one JSON document; never an event stream.
-      if (String(accepted.response.headers['content-type'] ?? '').includes('json')) {
+      if (accepted.response.contentType.includes('json')) {
         throw unexpected(accepted.ctx, await readJson(accepted), 'expected an event stream, got JSON');
       }
       const includeUsage = request.stream_options?.include_usage === true;

@@ -80,7 +80,7 @@ export function createGeminiProvider(options: GeminiOptions, context: ProviderCr
       const path = `${url(call.upstreamModel, 'streamGenerateContent')}?alt=sse`;
       const accepted = await upstream.post(path, 'stream', JSON.stringify(body), call);
       const { ctx } = accepted;
-      if (String(accepted.response.headers['content-type'] ?? '').includes('json')) {
+      if (accepted.response.contentType.includes('json')) {
         const payload = await readJson(accepted);
         if (isRecord(payload) && isRecord(payload.error)) throw errorFromEvent(ctx, payload);
         throw invalidResponse(ctx, 'expected an event stream, got JSON');

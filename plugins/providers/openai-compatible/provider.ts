@@ -62,7 +62,7 @@ export function createOpenAICompatibleProvider(
     async chatStream(request, call) {
       const path = endpoints.chatPath(call.upstreamModel);
       const accepted = await send(path, 'stream', chatBody(request, call.upstreamModel, true), call);
-      const contentType = String(accepted.response.headers['content-type'] ?? '');
+      const contentType = accepted.response.contentType;
       // A server that ignored `stream: true` answers with one JSON document; never an event stream.
       if (contentType.includes('json')) {
         const payload = await readJson(accepted);

@@ -5,9 +5,12 @@ import type { ResponseHeaders } from './errors.js';
 import { UpstreamBody } from './upstream-body.js';
 
 export interface UpstreamResponse {
-  statusCode: number;
-  headers: ResponseHeaders;
-  body: UpstreamBody;
+  readonly statusCode: number;
+  /** Every header, parsed when first read (an accepted call usually needs only its content type). */
+  readonly headers: ResponseHeaders;
+  /** The `content-type` header, or '' without one. */
+  readonly contentType: string;
+  readonly body: UpstreamBody;
 }
 
 /** An AbortSignal, or an EventEmitter emitting 'abort' with the same `aborted`/`reason` (see abort-scope.ts). */
@@ -62,6 +65,35 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       await pool.destroy();
     },
   };
+}
+
+/**
+ * A response as undici's parser reported it: headers stay raw until someone reads them (parsing
+ * them all cost about 4 µs per call under load, for the one header a successful call reads).
+ */
+class Answer implements UpstreamResponse {
+  #headers: ResponseHeaders | undefined = undefined;
+
+  constructor(
+    readonly statusCode: number,
+    private readonly rawHeaders: Buffer[],
+    readonly body: UpstreamBody,
+  ) {}
+
+  get headers(): ResponseHeaders {
+    return (this.#headers ??= util.parseHeaders(this.rawHeaders) as ResponseHeaders);
+  }
+
+  get contentType(): string {
+    const raw = this.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i] as Buffer;
+      if (name.length === 12 && name.toString('latin1').toLowerCase() === 'content-type') {
+        return (raw[i + 1] as Buffer).toString('latin1');
+      }
+    }
+    return '';
+  }
 }
 
 /** undici's RequestAbortedError has no public constructor; the same message and code. */
@@ -123,7 +155,7 @@ class CallHandler implements Dispatcher.DispatchHandler {
     this.#body = body;
     this.#settled = true;
     body.onClose(() => this.#stopListening());
-    this.resolve({ statusCode, headers: util.parseHeaders(rawHeaders) as ResponseHeaders, body });
+    this.resolve(new Answer(statusCode, rawHeaders, body));
     return true;
   }
 
