@@ -300,9 +300,11 @@ async function main(): Promise<void> {
     `load average ${loadBefore[0]?.toFixed(2)} before / ${loadAfter[0]?.toFixed(2)} after, ` +
     `${ROUNDS} round(s) of ${SECONDS} s per cell (medians of the rounds shown) after ${WARMUP_SECONDS} s warm-up, ` +
     `${((Date.now() - started) / 1000).toFixed(0)} s in all` +
-    (process.env.BENCH_PROXY_FORWARD === 'pipeline'
-      ? '; bare proxy forwarding with stream.pipeline() (BENCH_PROXY_FORWARD=pipeline)'
-      : '; bare proxy forwarding with data events');
+    (process.env.BENCH_PROXY_CLIENT !== 'request'
+      ? "; bare proxy on undici's dispatch()"
+      : process.env.BENCH_PROXY_FORWARD === 'pipeline'
+        ? "; bare proxy on undici's request(), forwarding with stream.pipeline() (BENCH_PROXY_CLIENT=request BENCH_PROXY_FORWARD=pipeline)"
+        : "; bare proxy on undici's request(), forwarding with data events (BENCH_PROXY_CLIENT=request)");
   const rssLine = targets
     .map(
       (t) =>
