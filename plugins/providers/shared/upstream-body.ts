@@ -99,10 +99,10 @@ export class UpstreamBody {
   push(part: Buffer): boolean {
     if (this.#closed) return true;
     if (this.#sink !== undefined && !this.#paused && this.#parts.length === 0) {
+      // A consumer that pauses now gets what follows buffered here, up to the high-water mark:
+      // stopping the parser at every read would cost a pause and a resume per read.
       this.#sink.data(part);
-      if (!this.#paused || this.#over) return true;
-      this.#upstreamPaused = true;
-      return false;
+      return true;
     }
     this.#parts.push(part);
     this.#buffered += part.length;
@@ -147,10 +147,11 @@ export class UpstreamBody {
       this.#buffered -= part.length;
       sink.data(part);
     }
-    if (this.#paused || this.#over || this.#parts.length > 0) return;
+    if (this.#over || this.#parts.length > 0) return;
     if (this.#complete) {
-      this.#finish(undefined);
+      if (!this.#paused) this.#finish(undefined);
     } else if (this.#upstreamPaused) {
+      // Nothing is buffered any more: the parser may read again, even for a consumer that paused.
       this.#upstreamPaused = false;
       this.control.resume();
     }

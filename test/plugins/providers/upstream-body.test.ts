@@ -47,12 +47,23 @@ describe('UpstreamBody', () => {
     expect(log).to.deep.equal(['data:32768', 'data:32768', 'resume']);
   });
 
-  it('stops the parser when the consumer pauses inside its data callback', () => {
+  it('a consumer that pauses inside its data callback gets the next reads buffered, then the parser stops', () => {
     const { upstream, log } = fed();
-    upstream.consume({ data: () => upstream.pause(), end: () => log.push('end'), error: () => undefined });
-    expect(upstream.push(Buffer.alloc(1))).to.equal(false);
+    upstream.consume({
+      data: (part) => {
+        log.push(`data:${part.length}`);
+        upstream.pause();
+      },
+      end: () => log.push('end'),
+      error: () => undefined,
+    });
+    expect(upstream.push(Buffer.alloc(1))).to.equal(true);
+    expect(upstream.push(Buffer.alloc(32 * 1024))).to.equal(true);
+    expect(upstream.push(Buffer.alloc(32 * 1024))).to.equal(false);
     upstream.resume();
-    expect(log).to.deep.equal(['resume']);
+    expect(log).to.deep.equal(['data:1', 'data:32768']);
+    upstream.resume();
+    expect(log).to.deep.equal(['data:1', 'data:32768', 'data:32768', 'resume']);
   });
 
   it('drops buffered parts on a failure and reports it, once', () => {
