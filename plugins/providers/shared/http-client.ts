@@ -103,9 +103,9 @@ function requestAborted(): Error {
 
 /**
  * One call, as undici's dispatcher sees it: resolves with the status and headers, then feeds the
- * body. Aborting follows undici's own request(): before the call reaches a socket the reason is
- * kept for `onConnect`; once it is on a socket the connection is dropped; once the body is out,
- * the body is destroyed with the reason.
+ * body. An abort before the call reached a socket rejects at once and drops the call when its turn
+ * comes (`onConnect`); on a socket it drops the connection; once the body is out, it destroys the
+ * body with the reason.
  */
 class CallHandler implements Dispatcher.DispatchHandler {
   #abort: ((reason?: Error) => void) | undefined = undefined;
@@ -126,8 +126,17 @@ class CallHandler implements Dispatcher.DispatchHandler {
   readonly #onAbort = (): void => {
     const reason = this.signal.reason ?? requestAborted();
     this.#reason = reason;
-    if (this.#body !== undefined) this.#body.destroy(reason);
-    else this.#abort?.(reason as Error);
+    if (this.#body !== undefined) {
+      this.#body.destroy(reason);
+    } else if (this.#abort !== undefined) {
+      this.#abort(reason as Error);
+    } else {
+      // Still queued for a connection (maxConnections): the caller hears now, not when a
+      // connection frees up; onConnect then drops the call before it is written.
+      this.#settled = true;
+      this.#stopListening();
+      this.reject(reason);
+    }
   };
 
   #stopListening(): void {

@@ -98,6 +98,29 @@ describe('createHttpClient', () => {
     expect(received).to.equal(false);
   });
 
+  it('an abort while the call waits for a connection rejects at once, and the call is never sent', async () => {
+    let requests = 0;
+    const up = await upstream(() => requests++);
+    server = up.server;
+    client = createHttpClient({ origin: up.origin, timeouts: DEFAULT_TIMEOUTS, maxConnections: 1 });
+    const first = new CallSignal();
+    const holding = client.post('/v1/x', {}, '{}', first).catch(() => undefined);
+    const queued = new CallSignal();
+    const waiting = client.post('/v1/x', {}, '{}', queued);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const startedAt = Date.now();
+    queued.abort(new Error('client left'));
+    let failure: unknown;
+    await waiting.catch((error: unknown) => (failure = error));
+    expect((failure as Error).message).to.equal('client left');
+    expect(Date.now() - startedAt).to.be.lessThan(50);
+    // The connection frees up; the abandoned call is dropped instead of being written.
+    first.abort(new Error('done'));
+    await holding;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(requests).to.equal(1);
+  });
+
   it('a connection reset after the headers fails the body', async () => {
     const { client } = await start((socket) => {
       socket.write(
