@@ -85,8 +85,9 @@ export class UpstreamBody {
     this.#destroyed = true;
     this.#parts.length = 0;
     this.#buffered = 0;
-    if (!this.#complete) this.control.abort(reason ?? prematureClose());
-    this.#finish({ error: reason ?? prematureClose() });
+    const error = reason ?? prematureClose();
+    if (!this.#complete) this.control.abort(error);
+    this.#finish({ error });
   }
 
   /** Runs `fn` once the body is over (ended, failed or destroyed); at once if it already is. */
