@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { CallSignal } from '../../../plugins/providers/shared/abort-scope.js';
 import { createHttpClient, type HttpClient } from '../../../plugins/providers/shared/http-client.js';
-import { readBodyText } from '../../../plugins/providers/shared/read-body.js';
+import { BodyTooLargeError, readBodyText } from '../../../plugins/providers/shared/read-body.js';
 import { DEFAULT_TIMEOUTS } from '../../../plugins/providers/shared/timeouts.js';
 
 /** A raw HTTP/1.1 upstream on loopback: `answer` gets each connection once its request arrived. */
@@ -119,6 +119,42 @@ describe('createHttpClient', () => {
     await holding;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(requests).to.equal(1);
+  });
+
+  it('a body given up inside its own data callback (over the limit) drops the connection', async () => {
+    const { client, closed } = await start((socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n${'x'.repeat(96)}`);
+      setTimeout(() => socket.write('x'.repeat(4000)), 20);
+    });
+    const response = await client.post('/v1/x', {}, '{}', new CallSignal());
+    let failure: unknown;
+    await readBodyText(response.body, 100).catch((error: unknown) => (failure = error));
+    expect(failure).to.be.instanceOf(BodyTooLargeError);
+    expect(response.body.destroyed).to.equal(true);
+    await closed;
+  });
+
+  it('a body that arrived whole keeps its connection for reuse, even when its reader gives up', async () => {
+    let connections = 0;
+    let requests = 0;
+    server = createServer((socket) => {
+      connections++;
+      socket.on('data', () => {
+        const body = requests++ === 0 ? 'x'.repeat(300) : 'ok';
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    client = createHttpClient({ origin, timeouts: DEFAULT_TIMEOUTS, maxConnections: 1 });
+    const first = await client.post('/v1/x', {}, '{}', new CallSignal());
+    let failure: unknown;
+    await readBodyText(first.body, 100).catch((error: unknown) => (failure = error));
+    expect(failure).to.be.instanceOf(BodyTooLargeError);
+    const second = await client.post('/v1/x', {}, '{}', new CallSignal());
+    expect(await readBodyText(second.body, 100)).to.equal('ok');
+    expect(connections).to.equal(1);
   });
 
   it('a connection reset after the headers fails the body', async () => {
