@@ -4,7 +4,6 @@ import { StreamChunk, type WireSpan } from '../../../core/stream/stream-chunk.js
 import { failure, type AcceptedCall } from './call.js';
 import { invalidResponse, type ErrorContext } from './errors.js';
 import { createBodyReader } from './body-reader.js';
-import { discardBody } from './read-body.js';
 import { createSseQueue, wireOf } from './sse.js';
 
 // What a well-behaved upstream may still send after its closing event before we stop reading.
@@ -96,7 +95,7 @@ export function createSseChunkStream(call: AcceptedCall, translator: StreamTrans
       return batch;
     } catch (error) {
       const mapped = failure(ctx, call.scope, error);
-      discardBody(body);
+      body.destroy();
       finish();
       if (out.length > 0 && !failed) {
         failed = { error: mapped };
@@ -113,7 +112,7 @@ export function createSseChunkStream(call: AcceptedCall, translator: StreamTrans
     pull,
     cancel() {
       if (!finished) {
-        discardBody(body);
+        body.destroy();
         finish();
       }
       out = [];

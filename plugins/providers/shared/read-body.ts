@@ -13,23 +13,15 @@ export function prematureClose(): Error {
   return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
-/** Drops the rest of a body and its connection; safe before anyone has read from it. */
-export function discardBody(body: UpstreamBody): void {
-  body.destroy();
-}
-
 /** Reads a whole body as UTF-8, giving up (and dropping the connection) past `limitBytes`. */
 export function readBodyText(body: UpstreamBody, limitBytes: number): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
     body.consume({
       data(part) {
-        if (tooLarge) return;
         size += part.length;
         if (size > limitBytes) {
-          tooLarge = true;
           reject(new BodyTooLargeError(limitBytes));
           body.destroy();
           return;
@@ -43,7 +35,8 @@ export function readBodyText(body: UpstreamBody, limitBytes: number): Promise<st
             : Buffer.concat(parts, size).toString('utf8'),
         );
       },
-      // After a refusal for size, the body's own end (a premature close) changes nothing.
+      // Destroyed after a refusal for size, the body delivers nothing more; its premature close
+      // then changes nothing.
       error: reject,
     });
   });
