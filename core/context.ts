@@ -134,6 +134,14 @@ interface ContextBase {
   readonly host?: HostRequest;
   /** Headers the gateway adds to the response. */
   readonly responseHeaders: Record<string, string>;
+  /**
+   * Sends a stream's status line and `responseHeaders` now rather than with its first output.
+   * The route stage calls it when the upstream of the last attempt the plan allows accepted the
+   * stream (`streaming.earlyHeaders`): no failover can change them any more. Set by the HTTP
+   * routes for streaming requests; absent elsewhere (in-process calls, complete answers). Headers
+   * added after it are not sent, so a stage sets its headers before `next()`.
+   */
+  sendHeaders?(): void;
   caller: Caller | undefined;
   plan: RoutingPlan | undefined;
   readonly attempts: Attempt[];

@@ -23,6 +23,8 @@ export interface ResolvedConfig {
   readonly disabledProviders: ReadonlyMap<string, string>;
   readonly failover: Required<FailoverConfig>;
   readonly keepAliveMs: number;
+  /** `streaming.earlyHeaders`: a stream's headers leave when its last possible attempt is accepted. */
+  readonly earlyHeaders: boolean;
   readonly pipeline: readonly ResolvedStage[];
   readonly aliases: Readonly<Record<string, string[]>>;
   /**
@@ -91,6 +93,7 @@ export function resolveConfig(config: GatewayConfig, env: NodeJS.ProcessEnv = pr
     disabledProviders,
     failover: { ...DEFAULTS.failover, ...config.routing?.failover },
     keepAliveMs: config.streaming?.keepAliveMs ?? DEFAULTS.keepAliveMs,
+    earlyHeaders: config.streaming?.earlyHeaders ?? true,
     pipeline,
     aliases: config.aliases ?? {},
     declaredProviders,

@@ -144,7 +144,7 @@ export const gatewayConfigSchema: JsonSchema = {
     streaming: {
       type: 'object',
       additionalProperties: false,
-      properties: { keepAliveMs: positiveInt },
+      properties: { keepAliveMs: positiveInt, earlyHeaders: { type: 'boolean' } },
     },
     auth: {
       type: 'object',

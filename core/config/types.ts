@@ -160,6 +160,13 @@ export interface GatewayConfig {
   streaming?: {
     /** Send an SSE comment this often while waiting for a slow first token or a slow chunk. */
     keepAliveMs?: number;
+    /**
+     * Send a stream's status line and headers as soon as the last attempt the plan allows was
+     * accepted by its upstream, instead of with the first output (default true). No failover can
+     * follow that attempt, so holding them back would change nothing but the time to the first
+     * token; a failure before the first output is then an SSE error event, not an HTTP status.
+     */
+    earlyHeaders?: boolean;
   };
   auth?: {
     /** Static API keys. When none are configured every caller is anonymous. */

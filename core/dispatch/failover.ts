@@ -45,9 +45,10 @@ export interface FailoverInput<
   /**
    * Makes one attempt. Its signal aborts on client disconnect, and on the deadline until it
    * resolves: `signal` itself when the deadline aborts the request (`abortRequest`), else one
-   * made for the attempt.
+   * made for the attempt. `last` says no attempt can follow this one (the last candidate with
+   * its retries spent, or `maxAttempts` reached): what it answers, or how it fails, is the outcome.
    */
-  call(candidate: Candidate, signal: S | AbortSignal, observer: O | undefined): Promise<T>;
+  call(candidate: Candidate, signal: S | AbortSignal, observer: O | undefined, last: boolean): Promise<T>;
   /**
    * Starts watching an attempt, just before `call` (which gets what it returns): told when the
    * attempt succeeded or failed. Here rather than in `call`, so that `call` need not be an async
@@ -78,7 +79,9 @@ export async function runWithFailover<
   let deadline: ReturnType<typeof requestDeadline> | undefined;
   // One async function, not one per loop: the whole run settles the deadline on its way out.
   try {
-    outer: for (const candidate of candidates) {
+    outer: for (let index = 0; index < candidates.length; index++) {
+      const candidate = candidates[index] as Candidate;
+      const lastCandidate = index === candidates.length - 1;
       for (let retry = 0; retry <= policy.retriesPerCandidate; retry++) {
         if (attempts.length >= policy.maxAttempts) break outer;
         if (retry > 0 && lastError) {
@@ -101,7 +104,10 @@ export async function runWithFailover<
         let observer: O | undefined;
         try {
           observer = input.observe?.(candidate);
-          const value = await input.call(candidate, attemptSignal, observer);
+          const last =
+            attempts.length + 1 >= policy.maxAttempts ||
+            (lastCandidate && retry === policy.retriesPerCandidate);
+          const value = await input.call(candidate, attemptSignal, observer, last);
           observer?.succeeded();
           attempt.settle();
           recordAttempt(attempts, candidate.entry.provider, candidate.entry.model, startedAt, now());

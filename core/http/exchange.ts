@@ -3,11 +3,12 @@
  * shutdown can wait for it, the client's disconnect as the context's abort signal, and the
  * answer written as JSON or as server-sent events in the route's own wire format.
  */
+import type { ServerResponse } from 'node:http';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import type { ChatContext, EmbeddingsContext, GatewayContext } from '../context.js';
 import type { GatewayEvents } from '../events.js';
 import { RequestAbort } from '../request-abort.js';
-import { createRequestContext, newRequestId, runContext } from '../request-context.js';
+import { createRequestContext, newRequestId, RESPONSE_SLOT, runContext } from '../request-context.js';
 import type { GatewayServices } from '../services.js';
 import type { StageMiddleware } from '../stage.js';
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingsRequest } from '../types/openai.js';
@@ -144,6 +145,11 @@ export function createExchange(deps: ExchangeDeps) {
     let alive: KeepAlive | undefined;
     try {
       const ctx = newContext<ChatContext>(call, abort, 'chat', request);
+      if (services.config.earlyHeaders) {
+        const slots = ctx as unknown as { sendHeaders: typeof sendStreamHeaders; [RESPONSE_SLOT]: HttpCall };
+        slots.sendHeaders = sendStreamHeaders;
+        slots[RESPONSE_SLOT] = call;
+      }
       // While the chain waits for a slow first token, keep the connection alive with comments.
       // Failover still works after that: comments carry no data. The same registration then
       // keeps the stream itself alive (pipeSse).
@@ -184,6 +190,23 @@ export function createExchange(deps: ExchangeDeps) {
   }
 
   return { chat, embeddings };
+}
+
+/**
+ * `ctx.sendHeaders` of a streamed chat request: the status line and the headers so far, out at
+ * the end of this turn of the event loop. An upstream that answered at once usually sent its
+ * first output in the same read, and then the headers leave with it in one write.
+ */
+function sendStreamHeaders(this: GatewayContext): void {
+  const call = (this as unknown as { [RESPONSE_SLOT]: HttpCall })[RESPONSE_SLOT];
+  call.takeOver();
+  startSse(call.res, this.responseHeaders, false);
+  setImmediate(flushHeaders, call.res);
+}
+
+/** Sends headers set with writeHead that no write has taken along yet (a no-op once they left). */
+function flushHeaders(res: ServerResponse): void {
+  if (!res.writableEnded && !res.destroyed) res.flushHeaders();
 }
 
 // eslint-disable-next-line require-yield

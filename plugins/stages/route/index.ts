@@ -76,18 +76,26 @@ async function dispatch(
     traced.end(error);
     throw error;
   }
-  const served = ctx.served;
+  servedHeaders(ctx, ctx.served, ctx.attempts.length);
+  await next();
+}
+
+function servedHeaders(ctx: GatewayContext, served: Candidate['entry'], attempts: number): void {
   ctx.responseHeaders['x-switchyard-provider'] = served.provider;
   ctx.responseHeaders['x-switchyard-model'] = served.model;
-  ctx.responseHeaders['x-switchyard-attempts'] = String(ctx.attempts.length);
-  await next();
+  ctx.responseHeaders['x-switchyard-attempts'] = String(attempts);
 }
 
 /** One attempt of the request's operation through `candidate`'s provider (not async: see route). */
 function attemptFor(
   ctx: GatewayContext,
   services: GatewayServices,
-): (candidate: Candidate, signal: SignalLike, observed: ObservedAttempt | undefined) => Promise<unknown> {
+): (
+  candidate: Candidate,
+  signal: SignalLike,
+  observed: ObservedAttempt | undefined,
+  last: boolean,
+) => Promise<unknown> {
   const options = (candidate: Candidate, signal: SignalLike, observed: ObservedAttempt | undefined) =>
     callOptions(ctx, candidate, signal, observed?.headers);
   if (ctx.operation === 'embeddings') {
@@ -119,11 +127,20 @@ function attemptFor(
     asked?.include_usage === true
       ? request
       : Object.assign({}, request, { stream_options: Object.assign({}, asked, { include_usage: true }) });
-  return (candidate, signal, observed) =>
+  const early = ctx.sendHeaders !== undefined;
+  return (candidate, signal, observed, last) =>
     providerFor(services, candidate)
       .chatStream(upstreamRequest, options(candidate, signal, observed))
-      // Failover stays possible until the upstream produced output (core/dispatch/commit-stream.ts).
-      .then((result) => commitStream(result.chunks, candidate.entry.provider));
+      .then((result) => {
+        // Nothing can replace this attempt's answer now: the client may have the headers while
+        // the upstream works on its first token (`streaming.earlyHeaders`).
+        if (last && early) {
+          servedHeaders(ctx, candidate.entry, ctx.attempts.length + 1);
+          ctx.sendHeaders?.();
+        }
+        // Failover stays possible until the upstream produced output (core/dispatch/commit-stream.ts).
+        return commitStream(result.chunks, candidate.entry.provider);
+      });
 }
 
 const answerOf = (result: { response: ChatContext['response'] }) => result.response;

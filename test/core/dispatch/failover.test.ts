@@ -31,6 +31,7 @@ async function run(
 ) {
   const attempts: Attempt[] = [];
   const calls: string[] = [];
+  const lasts: boolean[] = [];
   const result = runWithFailover<string>({
     candidates: Object.keys(script).map(candidate),
     policy: { ...DEFAULTS.failover, backoffBaseMs: 1, backoffMaxMs: 2, ...policy },
@@ -38,21 +39,40 @@ async function run(
     startedAt: Date.now(),
     now: Date.now,
     attempts,
-    call: async (c) => {
+    call: async (c, _signal, _observer, last) => {
       calls.push(c.entry.provider);
+      lasts.push(last);
       const next = script[c.entry.provider]?.shift();
       if (next === undefined) throw new Error('script ran out');
       if (typeof next === 'string') return next;
       throw next;
     },
   });
-  return { result, attempts, calls };
+  return { result, attempts, calls, lasts };
 }
 
 const overloaded = () => new SwitchyardError('SY_ERR_UPSTREAM_OVERLOADED', 'busy');
 const badRequest = () => new SwitchyardError('SY_ERR_UPSTREAM_BAD_REQUEST', 'no');
 
 describe('runWithFailover', () => {
+  it('tells each attempt whether another one could follow it', async () => {
+    const plain = await run({ a: [overloaded()], b: ['ok'] });
+    await plain.result;
+    expect(plain.lasts).to.deep.equal([false, true]);
+    // A retry of the only candidate is still to come after its first attempt.
+    const retried = await run({ a: [overloaded(), 'ok'] }, { retriesPerCandidate: 1 });
+    await retried.result;
+    expect(retried.lasts).to.deep.equal([false, true]);
+    // maxAttempts ends the run at the third attempt, though b has a retry left.
+    const capped = await run(
+      { a: [overloaded(), overloaded()], b: [overloaded(), 'ok'] },
+      { retriesPerCandidate: 1, maxAttempts: 3 },
+    );
+    const error = await capped.result.catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(SwitchyardError);
+    expect(capped.lasts).to.deep.equal([false, false, true]);
+  });
+
   it("tells each attempt's observer how it ended, and hands the observer to the call", async () => {
     const seen: string[] = [];
     const failing = overloaded();
