@@ -34,8 +34,8 @@ export function newRequestId(): string {
 /**
  * A slot on every context for the route that made it (the HTTP exchange keeps its call there for
  * `sendHeaders`). A slot and a shared function rather than a closure per request: a closure over
- * the exchange's frame, stored on the context, cost a streamed request about 30 % more CPU at
- * c=64, most of it in the garbage collector (docs/benchmarks.md, eighth session).
+ * the exchange's frame, stored on the context, cost streams about 30 % of their throughput at
+ * c=64, the extra CPU mostly in the garbage collector (docs/benchmarks.md, eighth session).
  */
 export const RESPONSE_SLOT = Symbol('switchyard.response');
 
