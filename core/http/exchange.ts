@@ -154,8 +154,7 @@ export function createExchange(deps: ExchangeDeps) {
       // Failover still works after that: comments carry no data. The same registration then
       // keeps the stream itself alive (pipeSse).
       alive = keepAlive(services.config.keepAliveMs, () => {
-        call.takeOver();
-        startSse(res, ctx.responseHeaders);
+        openStream(call, ctx.responseHeaders, true);
         writeKeepAlive(res);
       });
       try {
@@ -168,9 +167,8 @@ export function createExchange(deps: ExchangeDeps) {
         writeSseError(res, error, encoder);
         return;
       }
-      call.takeOver();
       // The first output is already here: the headers go out with it.
-      startSse(res, ctx.responseHeaders, false);
+      openStream(call, ctx.responseHeaders, false);
       await pipeSse(res, ctx.stream ?? emptyStream(), alive, encoder);
     } finally {
       alive?.stop();
@@ -199,9 +197,14 @@ export function createExchange(deps: ExchangeDeps) {
  */
 function sendStreamHeaders(this: GatewayContext): void {
   const call = (this as unknown as { [RESPONSE_SLOT]: HttpCall })[RESPONSE_SLOT];
-  call.takeOver();
-  startSse(call.res, this.responseHeaders, false);
+  openStream(call, this.responseHeaders, false);
   setImmediate(flushHeaders, call.res);
+}
+
+/** The route answers with server-sent events from now on: status line and headers, unless sent. */
+function openStream(call: HttpCall, headers: Readonly<Record<string, string>>, flush: boolean): void {
+  call.takeOver();
+  startSse(call.res, headers, flush);
 }
 
 /** Sends headers set with writeHead that no write has taken along yet (a no-op once they left). */

@@ -127,16 +127,15 @@ function attemptFor(
     asked?.include_usage === true
       ? request
       : Object.assign({}, request, { stream_options: Object.assign({}, asked, { include_usage: true }) });
-  const early = ctx.sendHeaders !== undefined;
   return (candidate, signal, observed, last) =>
     providerFor(services, candidate)
       .chatStream(upstreamRequest, options(candidate, signal, observed))
       .then((result) => {
         // Nothing can replace this attempt's answer now: the client may have the headers while
         // the upstream works on its first token (`streaming.earlyHeaders`).
-        if (last && early) {
+        if (last && ctx.sendHeaders) {
           servedHeaders(ctx, candidate.entry, ctx.attempts.length + 1);
-          ctx.sendHeaders?.();
+          ctx.sendHeaders();
         }
         // Failover stays possible until the upstream produced output (core/dispatch/commit-stream.ts).
         return commitStream(result.chunks, candidate.entry.provider);
