@@ -18,12 +18,11 @@
  * Pool. With `BENCH_PROFILE=1` it can be CPU-profiled (see profiler.ts). Started by
  * bench/gateway.bench.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { answerProfileRequests } from './profiler.js';
-import { exitWithParent, requiredEnv, tell } from './protocol.js';
+import { abortWithClient, readBody as readWhole, serveUpstreams } from './upstream-servers.js';
 
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'authorization'] as const;
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-length', 'cache-control'] as const;
@@ -68,14 +67,8 @@ function failed(res: ServerResponse): void {
 
 /** One upstream call through undici's dispatcher: its chunks go straight to `res`. */
 function dispatchTo(res: ServerResponse): Dispatcher.DispatchHandler {
-  let abort: ((reason?: Error) => void) | undefined;
   return {
-    onConnect(abortCall) {
-      abort = abortCall;
-      res.once('close', () => {
-        if (!res.writableFinished) abort?.();
-      });
-    },
+    onConnect: (abortCall) => abortWithClient(res, abortCall),
     onHeaders(statusCode, rawHeaders, resume) {
       res.writeHead(statusCode, responseHeaders(rawHeaders as Buffer[]));
       res.on('drain', resume);
@@ -89,15 +82,13 @@ function dispatchTo(res: ServerResponse): Dispatcher.DispatchHandler {
 }
 
 function readBody(req: IncomingMessage, then: (body: Buffer, headers: Record<string, string>) => void): void {
-  const parts: Buffer[] = [];
-  req.on('data', (part: Buffer) => parts.push(part));
-  req.on('end', () => {
+  readWhole(req, (body) => {
     const headers: Record<string, string> = {};
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    then(Buffer.concat(parts), headers);
+    then(body, headers);
   });
 }
 
@@ -132,31 +123,5 @@ function requestProxy(pool: Pool) {
 
 const proxyTo = process.env.BENCH_PROXY_CLIENT === 'request' ? requestProxy : dispatchProxy;
 
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-const upstreams = JSON.parse(requiredEnv('BENCH_UPSTREAMS')) as Record<string, string>;
-const pools: Pool[] = [];
-const servers: Server[] = [];
-const urls: Record<string, string> = {};
-for (const [name, origin] of Object.entries(upstreams)) {
-  const pool = new Pool(origin, { connections: null });
-  const server = createServer(proxyTo(pool));
-  server.keepAliveTimeout = 5_000;
-  pools.push(pool);
-  servers.push(server);
-  urls[name] = await listen(server);
-}
-
 answerProfileRequests();
-exitWithParent(async () => {
-  for (const server of servers) server.closeAllConnections();
-  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-  await Promise.all(pools.map((pool) => pool.destroy()));
-});
-tell({ type: 'ready', urls });
+await serveUpstreams(proxyTo);

@@ -11,11 +11,15 @@ export interface Sample {
   cpuUsPerRequest: number;
 }
 
-/** One round: the bare proxy, the baseline and the change, measured back to back. */
+/**
+ * One round: the bare proxy, the baseline and the change, measured back to back; with
+ * `BENCH_LEAN=1` also the lean reference gateway (bench/lean-gateway.ts).
+ */
 export interface Round {
   proxy: Sample;
   baseline: Sample;
   change: Sample;
+  lean?: Sample;
 }
 
 export interface Comparison {
@@ -31,6 +35,8 @@ export interface Comparison {
   medians: { proxy: Sample; baseline: Sample; change: Sample };
   /** How many rounds the change won on throughput (against the baseline). */
   changeWins: number;
+  /** The lean reference gateway, when every round measured it. */
+  lean?: { vsProxy: number; changeVsLean: number; median: Sample };
 }
 
 export function median(values: readonly number[]): number {
@@ -48,6 +54,14 @@ export function compareRounds(rounds: readonly Round[]): Comparison {
     rps: of((round) => pick(round).rps),
     cpuUsPerRequest: of((round) => pick(round).cpuUsPerRequest),
   });
+  const lean =
+    rounds.length > 0 && rounds.every((round) => round.lean !== undefined)
+      ? {
+          vsProxy: of((round) => (round.lean as Sample).rps / round.proxy.rps),
+          changeVsLean: of((round) => round.change.rps / (round.lean as Sample).rps),
+          median: sample((round) => round.lean as Sample),
+        }
+      : undefined;
   return {
     rounds: rounds.length,
     baselineVsProxy: of((round) => round.baseline.rps / round.proxy.rps),
@@ -60,10 +74,11 @@ export function compareRounds(rounds: readonly Round[]): Comparison {
       change: sample((round) => round.change),
     },
     changeWins: rounds.filter((round) => round.change.rps > round.baseline.rps).length,
+    ...(lean ? { lean } : {}),
   };
 }
 
-/** The order of the three targets in round `index`: reversed every other round, so none always goes first. */
+/** The order of the targets in round `index`: reversed every other round, so none always goes first. */
 export function roundOrder<T>(targets: readonly T[], index: number): T[] {
   return index % 2 === 0 ? [...targets] : [...targets].reverse();
 }

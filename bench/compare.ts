@@ -10,7 +10,8 @@
  * run with the same node_modules.
  *
  * Environment: BENCH_ROUNDS (8), BENCH_SECONDS per target and round (2), BENCH_CONNECTIONS (64),
- * BENCH_MODES (`stream,json`). Writes .bench-out/compare.md.
+ * BENCH_MODES (`stream,json`), BENCH_LEAN (`1` adds the lean reference gateway, bench/lean-gateway.ts,
+ * to every round). Writes .bench-out/compare.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -28,6 +29,7 @@ const MODES = (process.env.BENCH_MODES ?? 'stream,json')
   .split(',')
   .map((mode) => mode.trim())
   .filter((mode): mode is 'stream' | 'json' => mode === 'stream' || mode === 'json');
+const LEAN = process.env.BENCH_LEAN === '1';
 const OUT = resolve('.bench-out');
 const BUILD = resolve(OUT, 'build');
 
@@ -59,6 +61,7 @@ interface Targets {
   proxy: ServerProcess;
   baseline: ServerProcess;
   change: ServerProcess;
+  lean?: ServerProcess;
 }
 
 async function measure(target: ServerProcess, bodyFile: string, seconds: number): Promise<Sample> {
@@ -74,13 +77,14 @@ async function compareMode(
   targets: Targets,
   bodyFile: string,
 ): Promise<{ rounds: Round[]; result: Comparison }> {
-  const names = ['proxy', 'baseline', 'change'] as const;
-  for (const name of names) await measure(targets[name], bodyFile, 1);
+  const names: (keyof Targets)[] = ['proxy', 'baseline', 'change'];
+  if (targets.lean) names.push('lean');
+  for (const name of names) await measure(targets[name] as ServerProcess, bodyFile, 1);
   const rounds: Round[] = [];
   for (let index = 0; index < ROUNDS; index++) {
-    const samples: Partial<Record<(typeof names)[number], Sample>> = {};
+    const samples: Partial<Record<keyof Targets, Sample>> = {};
     for (const name of roundOrder(names, index))
-      samples[name] = await measure(targets[name], bodyFile, SECONDS);
+      samples[name] = await measure(targets[name] as ServerProcess, bodyFile, SECONDS);
     rounds.push(samples as Round);
   }
   return { rounds, result: compareRounds(rounds) };
@@ -105,11 +109,28 @@ function report(
       `| ${mode} | ${result.baselineVsProxy.toFixed(3)} | ${result.changeVsProxy.toFixed(3)} | ${result.changeVsBaseline.toFixed(3)} | ${result.changeWins} of ${result.rounds} | ${proxy.cpuUsPerRequest.toFixed(0)} / ${baseline.cpuUsPerRequest.toFixed(0)} / ${change.cpuUsPerRequest.toFixed(0)} | ${result.cpuChangeVsBaseline.toFixed(3)} |`,
     );
   }
-  lines.push('', 'Per round, req/s (proxy, baseline, change):', '');
+  if (LEAN) {
+    lines.push(
+      '',
+      'The lean reference gateway (bench/lean-gateway.ts: the JSON work and no framework) in the same rounds:',
+      '',
+      '| mode | lean × proxy | change × lean | CPU µs/req lean |',
+      '| --- | ---: | ---: | ---: |',
+    );
+    for (const [mode, { result }] of results) {
+      const { lean } = result;
+      if (lean)
+        lines.push(
+          `| ${mode} | ${lean.vsProxy.toFixed(3)} | ${lean.changeVsLean.toFixed(3)} | ${lean.median.cpuUsPerRequest.toFixed(0)} |`,
+        );
+    }
+  }
+  lines.push('', `Per round, req/s (proxy, baseline, change${LEAN ? ', lean' : ''}):`, '');
   for (const [mode, { rounds }] of results) {
-    const each = rounds.map(
-      (round) =>
-        `${round.proxy.rps.toFixed(0)}/${round.baseline.rps.toFixed(0)}/${round.change.rps.toFixed(0)}`,
+    const each = rounds.map((round) =>
+      [round.proxy, round.baseline, round.change, ...(round.lean ? [round.lean] : [])]
+        .map((sample) => sample.rps.toFixed(0))
+        .join('/'),
     );
     lines.push(`- ${mode}: ${each.join(', ')}`);
   }
@@ -129,12 +150,13 @@ async function main(): Promise<void> {
   const script = (name: string): string => resolve(BUILD, 'bench', name);
   const mock = await startServer('mock-upstream', script('mock-upstream-server.js'), { stdout: 'ignore' });
   const env = { BENCH_UPSTREAMS: JSON.stringify(mock.urls), BENCH_LOG_LEVEL: 'warn' };
-  const [proxy, baselineServer, change] = await Promise.all([
+  const [proxy, baselineServer, change, lean] = await Promise.all([
     startServer('bare-proxy', script('bare-proxy.js'), { env, stdout: 'ignore' }),
     startServer(`switchyard@${baseline.commit}`, baseline.server, { env, stdout: 'ignore' }),
     startServer('switchyard (working tree)', script('gateway-server.js'), { env, stdout: 'ignore' }),
+    LEAN ? startServer('lean gateway', script('lean-gateway.js'), { env, stdout: 'ignore' }) : undefined,
   ]);
-  const targets = { proxy, baseline: baselineServer, change };
+  const targets: Targets = { proxy, baseline: baselineServer, change, ...(lean ? { lean } : {}) };
   const results = new Map<string, { rounds: Round[]; result: Comparison }>();
   for (const mode of MODES) {
     log(`${mode}: ${ROUNDS} rounds`);
@@ -144,7 +166,8 @@ async function main(): Promise<void> {
     log(
       `  × proxy: baseline ${result.baselineVsProxy.toFixed(3)}, change ${result.changeVsProxy.toFixed(3)}; ` +
         `change × baseline ${result.changeVsBaseline.toFixed(3)} (won ${result.changeWins} of ${result.rounds}), ` +
-        `CPU per request × baseline ${result.cpuChangeVsBaseline.toFixed(3)}`,
+        `CPU per request × baseline ${result.cpuChangeVsBaseline.toFixed(3)}` +
+        (result.lean ? `; lean × proxy ${result.lean.vsProxy.toFixed(3)}` : ''),
     );
   }
   const text = report(ref, baseline.commit, results);

@@ -29,6 +29,20 @@ describe('bench compare rounds', () => {
     expect(result.medians.proxy).to.deep.equal({ rps: 10_000, cpuUsPerRequest: 80 });
   });
 
+  it('adds the lean reference gateway only when every round measured it', () => {
+    const rounds = [round(10_000, 5_000, 6_000, [80, 160, 140]), round(8_000, 4_000, 4_000, [90, 170, 170])];
+    expect(compareRounds(rounds).lean).to.equal(undefined);
+    const withLean = rounds.map((each, index) => ({
+      ...each,
+      lean: { rps: index === 0 ? 8_000 : 4_000, cpuUsPerRequest: 100 },
+    }));
+    const result = compareRounds(withLean);
+    expect(result.lean?.vsProxy).to.equal(0.65);
+    expect(result.lean?.changeVsLean).to.equal(0.875);
+    expect(result.lean?.median).to.deep.equal({ rps: 6_000, cpuUsPerRequest: 100 });
+    expect(compareRounds([...withLean, rounds[0] as Round]).lean).to.equal(undefined);
+  });
+
   it('reverses the order every other round', () => {
     expect(roundOrder(['p', 'a', 'b'], 0)).to.deep.equal(['p', 'a', 'b']);
     expect(roundOrder(['p', 'a', 'b'], 1)).to.deep.equal(['b', 'a', 'p']);
