@@ -82,3 +82,25 @@ export function compareRounds(rounds: readonly Round[]): Comparison {
 export function roundOrder<T>(targets: readonly T[], index: number): T[] {
   return index % 2 === 0 ? [...targets] : [...targets].reverse();
 }
+
+/**
+ * Which of a build's `processes` processes round `index` measures: each process two rounds in a
+ * row, so each runs in both orders (roundOrder) and the order never stands in for the process.
+ */
+export function processForRound(index: number, processes: number): number {
+  return Math.floor(index / 2) % processes;
+}
+
+/**
+ * Median req/s of each of a build's `processes` processes (`samples` in round order, as
+ * processForRound assigned them). Two processes of one build can settle into states 15–20 % apart
+ * (docs/benchmarks.md, "Ninth session"); far-apart medians say a comparison leans on one
+ * process's luck.
+ */
+export function processMedians(samples: readonly Sample[], processes: number): number[] {
+  return Array.from({ length: processes }, (_, process) =>
+    median(
+      samples.filter((_, index) => processForRound(index, processes) === process).map((sample) => sample.rps),
+    ),
+  );
+}

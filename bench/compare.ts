@@ -9,15 +9,27 @@
  * rounds the change won. The baseline is `git archive` of `ref`, compiled like the working tree,
  * run with the same node_modules.
  *
+ * Each build runs in BENCH_PROCESSES processes (2), measured in turn round by round: two processes of
+ * one build can settle 15–20 % apart, and one process per build would let that luck pass for the
+ * change's effect.
+ *
  * Environment: BENCH_ROUNDS (8), BENCH_SECONDS per target and round (2), BENCH_CONNECTIONS (64),
- * BENCH_MODES (`stream,json`), BENCH_LEAN (`1` adds the lean reference gateway, bench/lean-gateway.ts,
- * to every round). Writes .bench-out/compare.md.
+ * BENCH_MODES (`stream,json`), BENCH_PROCESSES (2), BENCH_LEAN (`1` adds the lean reference
+ * gateway, bench/lean-gateway.ts, to every round). Writes .bench-out/compare.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildForBench } from './build.js';
-import { compareRounds, roundOrder, type Comparison, type Round, type Sample } from './compare-rounds.js';
+import {
+  compareRounds,
+  processForRound,
+  processMedians,
+  roundOrder,
+  type Comparison,
+  type Round,
+  type Sample,
+} from './compare-rounds.js';
 import { cpuSeconds, runBenchmark, startServer, type ServerProcess } from './processes.js';
 import { API_KEY, CHAT_PATH, chatBody, MODEL } from './protocol.js';
 import { assertWrkInstalled, checkClean, runWrk } from './wrk.js';
@@ -30,6 +42,7 @@ const MODES = (process.env.BENCH_MODES ?? 'stream,json')
   .map((mode) => mode.trim())
   .filter((mode): mode is 'stream' | 'json' => mode === 'stream' || mode === 'json');
 const LEAN = process.env.BENCH_LEAN === '1';
+const PROCESSES = Math.max(1, Number(process.env.BENCH_PROCESSES ?? '2') || 2);
 const OUT = resolve('.bench-out');
 const BUILD = resolve(OUT, 'build');
 
@@ -57,11 +70,12 @@ async function buildBaseline(ref: string): Promise<{ server: string; commit: str
   return { server: resolve(build, 'bench', 'gateway-server.js'), commit: short };
 }
 
+/** Each target's processes; a round measures one of each (processForRound). */
 interface Targets {
-  proxy: ServerProcess;
-  baseline: ServerProcess;
-  change: ServerProcess;
-  lean?: ServerProcess;
+  proxy: ServerProcess[];
+  baseline: ServerProcess[];
+  change: ServerProcess[];
+  lean?: ServerProcess[];
 }
 
 async function measure(target: ServerProcess, bodyFile: string, seconds: number): Promise<Sample> {
@@ -79,12 +93,15 @@ async function compareMode(
 ): Promise<{ rounds: Round[]; result: Comparison }> {
   const names: (keyof Targets)[] = ['proxy', 'baseline', 'change'];
   if (targets.lean) names.push('lean');
-  for (const name of names) await measure(targets[name] as ServerProcess, bodyFile, 1);
+  for (const name of names) for (const server of targets[name] ?? []) await measure(server, bodyFile, 1);
   const rounds: Round[] = [];
   for (let index = 0; index < ROUNDS; index++) {
     const samples: Partial<Record<keyof Targets, Sample>> = {};
-    for (const name of roundOrder(names, index))
-      samples[name] = await measure(targets[name] as ServerProcess, bodyFile, SECONDS);
+    for (const name of roundOrder(names, index)) {
+      const servers = targets[name] as ServerProcess[];
+      const server = servers[processForRound(index, servers.length)] as ServerProcess;
+      samples[name] = await measure(server, bodyFile, SECONDS);
+    }
     rounds.push(samples as Round);
   }
   return { rounds, result: compareRounds(rounds) };
@@ -125,6 +142,18 @@ function report(
         );
     }
   }
+  if (PROCESSES > 1) {
+    lines.push('', `Each build ran in ${PROCESSES} processes, measured in turn; median req/s of each:`, '');
+    for (const [mode, { rounds }] of results) {
+      const of = (pick: (round: Round) => Sample) =>
+        processMedians(rounds.map(pick), PROCESSES)
+          .map((rps) => rps.toFixed(0))
+          .join(' / ');
+      lines.push(
+        `- ${mode}: baseline ${of((round) => round.baseline)}; change ${of((round) => round.change)}`,
+      );
+    }
+  }
   lines.push('', `Per round, req/s (proxy, baseline, change${LEAN ? ', lean' : ''}):`, '');
   for (const [mode, { rounds }] of results) {
     const each = rounds.map((round) =>
@@ -150,13 +179,19 @@ async function main(): Promise<void> {
   const script = (name: string): string => resolve(BUILD, 'bench', name);
   const mock = await startServer('mock-upstream', script('mock-upstream-server.js'), { stdout: 'ignore' });
   const env = { BENCH_UPSTREAMS: JSON.stringify(mock.urls), BENCH_LOG_LEVEL: 'warn' };
-  const [proxy, baselineServer, change, lean] = await Promise.all([
-    startServer('bare-proxy', script('bare-proxy.js'), { env, stdout: 'ignore' }),
-    startServer(`switchyard@${baseline.commit}`, baseline.server, { env, stdout: 'ignore' }),
-    startServer('switchyard (working tree)', script('gateway-server.js'), { env, stdout: 'ignore' }),
-    LEAN ? startServer('lean gateway', script('lean-gateway.js'), { env, stdout: 'ignore' }) : undefined,
+  const start = (name: string, server: string, count: number): Promise<ServerProcess[]> =>
+    Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        startServer(count > 1 ? `${name} #${index + 1}` : name, server, { env, stdout: 'ignore' }),
+      ),
+    );
+  const [proxy, baselineServers, change, lean] = await Promise.all([
+    start('bare-proxy', script('bare-proxy.js'), 1),
+    start(`switchyard@${baseline.commit}`, baseline.server, PROCESSES),
+    start('switchyard (working tree)', script('gateway-server.js'), PROCESSES),
+    LEAN ? start('lean gateway', script('lean-gateway.js'), 1) : undefined,
   ]);
-  const targets: Targets = { proxy, baseline: baselineServer, change, ...(lean ? { lean } : {}) };
+  const targets: Targets = { proxy, baseline: baselineServers, change, ...(lean ? { lean } : {}) };
   const results = new Map<string, { rounds: Round[]; result: Comparison }>();
   for (const mode of MODES) {
     log(`${mode}: ${ROUNDS} rounds`);

@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { compareRounds, median, roundOrder, type Round } from '../../bench/compare-rounds.js';
+import {
+  compareRounds,
+  median,
+  processForRound,
+  processMedians,
+  roundOrder,
+  type Round,
+} from '../../bench/compare-rounds.js';
 
 const round = (proxy: number, baseline: number, change: number, cpu: [number, number, number]): Round => ({
   proxy: { rps: proxy, cpuUsPerRequest: cpu[0] },
@@ -41,6 +48,14 @@ describe('bench compare rounds', () => {
     expect(result.lean?.changeVsLean).to.equal(0.875);
     expect(result.lean?.median).to.deep.equal({ rps: 6_000, cpuUsPerRequest: 100 });
     expect(compareRounds([...withLean, rounds[0] as Round]).lean).to.equal(undefined);
+  });
+
+  it('measures each process of a build two rounds in a row, in both orders, and gives each its median', () => {
+    expect([0, 1, 2, 3, 4, 5].map((index) => processForRound(index, 2))).to.deep.equal([0, 0, 1, 1, 0, 0]);
+    expect([0, 1, 2, 3].map((index) => processForRound(index, 1))).to.deep.equal([0, 0, 0, 0]);
+    const samples = [100, 120, 80, 90, 110, 70].map((rps) => ({ rps, cpuUsPerRequest: 1 }));
+    // Process 0: rounds 0, 1, 4, 5 (100, 120, 110, 70); process 1: rounds 2, 3 (80, 90).
+    expect(processMedians(samples, 2)).to.deep.equal([105, 85]);
   });
 
   it('reverses the order every other round', () => {
