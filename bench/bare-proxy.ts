@@ -22,7 +22,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import type { Dispatcher, Pool } from 'undici';
 import { answerProfileRequests } from './profiler.js';
-import { abortWithClient, readBody as readWhole, serveUpstreams } from './upstream-servers.js';
+import { abortWithClient, readBody, serveUpstreams } from './upstream-servers.js';
 
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'authorization'] as const;
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-length', 'cache-control'] as const;
@@ -81,8 +81,12 @@ function dispatchTo(res: ServerResponse): Dispatcher.DispatchHandler {
   };
 }
 
-function readBody(req: IncomingMessage, then: (body: Buffer, headers: Record<string, string>) => void): void {
-  readWhole(req, (body) => {
+/** The body, and the request headers the proxy forwards. */
+function readRequest(
+  req: IncomingMessage,
+  then: (body: Buffer, headers: Record<string, string>) => void,
+): void {
+  readBody(req, (body) => {
     const headers: Record<string, string> = {};
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.headers[name];
@@ -94,7 +98,7 @@ function readBody(req: IncomingMessage, then: (body: Buffer, headers: Record<str
 
 function dispatchProxy(pool: Pool) {
   return function bareProxy(req: IncomingMessage, res: ServerResponse): void {
-    readBody(req, (body, headers) => {
+    readRequest(req, (body, headers) => {
       const method = req.method === 'GET' ? 'GET' : 'POST';
       pool.dispatch({ path: req.url ?? '/', method, headers, body }, dispatchTo(res));
     });
@@ -103,7 +107,7 @@ function dispatchProxy(pool: Pool) {
 
 function requestProxy(pool: Pool) {
   return function bareProxy(req: IncomingMessage, res: ServerResponse): void {
-    readBody(req, (body, headers) => {
+    readRequest(req, (body, headers) => {
       const method = req.method === 'GET' ? 'GET' : 'POST';
       pool.request({ path: req.url ?? '/', method, headers, body }).then(
         (upstream) => {

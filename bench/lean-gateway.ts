@@ -6,8 +6,9 @@
  * Per request it does what Switchyard cannot skip either: parses and checks the JSON body (a
  * string `model`, a `messages` array), builds the upstream body (asking a stream for its usage),
  * sends its own upstream headers, answers with a request id and the served provider, model and
- * attempts. Per stream read it splits the events, notes the finish reason, parses the usage event,
- * prices it and hides it from a client that did not ask for usage; a complete answer is parsed,
+ * attempts. Per stream read it splits the events, notes the finish reason (a stream cut before it
+ * ends with an error event), parses the usage event, prices it and hides it from a client that did
+ * not ask for usage; a complete answer is parsed,
  * priced and serialised again.
  *
  * What it leaves out is everything a gateway is for: stages, authentication, policy, failover and
@@ -25,6 +26,8 @@ const SSE_HEADERS = {
   'cache-control': 'no-cache, no-transform',
   connection: 'keep-alive',
 };
+const CUT_EVENT =
+  'data: {"error":{"message":"the upstream stream ended early","type":"server_error","param":null,"code":null}}\n\n';
 const FINISH_KEY = /"finish_reason"\s*:\s*"/;
 const USAGE_KEY = /"usage"\s*:\s*\{/;
 // USD per million tokens, as the bench's catalog prices the model.
@@ -42,7 +45,6 @@ interface Exchange {
   stream: boolean;
   clientWantsUsage: boolean;
   finished: boolean;
-  usage: Usage | undefined;
 }
 
 function price(usage: Usage): void {
@@ -76,7 +78,6 @@ function forwardEvents(exchange: Exchange, part: Buffer, res: ServerResponse): b
     if (!exchange.finished && FINISH_KEY.test(event)) exchange.finished = true;
     if (!USAGE_KEY.test(event)) continue;
     const chunk = JSON.parse(event.slice(event.indexOf('{'))) as { usage: Usage };
-    exchange.usage = chunk.usage;
     price(chunk.usage);
     if (at > from) flushed = res.write(part.subarray(from, at));
     // The client that asked for usage gets it with its cost; anyone else never sees it.
@@ -107,7 +108,8 @@ function answerHandler(exchange: Exchange, res: ServerResponse): Dispatcher.Disp
     },
     onComplete() {
       if (exchange.stream) {
-        res.end();
+        // A stream cut before its finish reason is never passed off as a complete answer.
+        res.end(exchange.finished ? undefined : CUT_EVENT);
         return;
       }
       const answer = JSON.parse(Buffer.concat(complete).toString('utf8')) as { usage?: Usage };
@@ -147,7 +149,6 @@ function leanGateway(pool: Pool) {
         stream,
         clientWantsUsage: asked?.include_usage === true,
         finished: false,
-        usage: undefined,
       };
       const body: Record<string, unknown> = { model: request.model };
       for (const key in request) if (key !== 'model') body[key] = request[key];
