@@ -2,13 +2,16 @@
  * Tracks in-flight requests so close() can drain them: stop taking new ones, wait for those
  * running (streams included) up to a grace period, then abort what is left.
  */
+import { LiveSet } from '../live-set.js';
+
 /** What the tracker can abort: an AbortController, or a request's RequestAbort. */
 export interface Abortable {
   abort(reason?: unknown): void;
 }
 
 export class InflightTracker {
-  private readonly running = new Set<Abortable>();
+  // Not a Set: members come and go at request rate (../live-set.ts).
+  private readonly running = new LiveSet<Abortable>();
   private idle: (() => void) | undefined;
   closing = false;
 
@@ -39,7 +42,7 @@ export class InflightTracker {
     const outcome = await Promise.race([idle, timeout]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
-      for (const controller of this.running) controller.abort(new Error('gateway closed'));
+      for (const controller of this.running.snapshot()) controller.abort(new Error('gateway closed'));
       await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, 1_000))]);
     }
   }

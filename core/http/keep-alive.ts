@@ -6,6 +6,7 @@
  * request path, where creating and clearing them showed up in time to first token; the ticker
  * stays up while streams keep coming and stops after two idle ticks.
  */
+import { LiveSet } from '../live-set.js';
 
 export interface KeepAlive {
   /** What to send when the stream has been quiet for the interval. */
@@ -37,7 +38,8 @@ class Entry implements KeepAlive {
 const tickers = new Map<number, Ticker>();
 
 class Ticker {
-  readonly entries = new Set<Entry>();
+  // Not a Set: streams come and go at request rate (../live-set.ts).
+  readonly entries = new LiveSet<Entry>();
   private idleTicks = 0;
   private readonly timer: NodeJS.Timeout;
 
@@ -56,7 +58,7 @@ class Ticker {
     }
     this.idleTicks = 0;
     const now = Date.now();
-    for (const entry of this.entries) {
+    for (const entry of this.entries.snapshot()) {
       if (entry.active) {
         entry.active = false;
         entry.quietSince = now;
