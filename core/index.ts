@@ -120,3 +120,4 @@ export {
   toMicros,
 } from './metering.js';
 export type * from './types/openai.js';
+export { LiveSet } from './live-set.js';
