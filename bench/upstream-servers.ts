@@ -6,8 +6,15 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
 import { Pool } from 'undici';
 import { exitWithParent, requiredEnv, tell } from './protocol.js';
+
+// The V8 setting `switchyard serve` applies for speed (cli/heap.ts) applies here too: a burst of
+// new connections (each wrk start) can tip any Node server into pretenuring short-lived request
+// objects, and a floor left exposed to that while Switchyard is not would flatter Switchyard.
+// (The heap growth cap is not applied: it trades CPU for memory, and would slow the floor.)
+setFlagsFromString('--no-allocation-site-pretenuring');
 
 export type UpstreamHandler = (req: IncomingMessage, res: ServerResponse) => void;
 

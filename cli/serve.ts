@@ -16,7 +16,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   let gateway;
   try {
     // Before the load starts: V8 applies it from the next full collection on (./heap.ts).
-    const heapFlag = tuneHeap();
+    const v8Flags = tuneHeap();
     const config = await loadConfigFile(options.config);
     const logger = createLogger({
       level: options.logLevel ?? config.logging?.level,
@@ -29,7 +29,7 @@ export async function serve(options: ServeOptions): Promise<number> {
         url,
         providers: [...gateway.services.providers.keys()],
         models: gateway.catalog.entries.length,
-        ...(heapFlag ? { v8: heapFlag } : {}),
+        ...(v8Flags.length > 0 ? { v8: v8Flags.join(' ') } : {}),
       },
       `Switchyard listening on ${url}`,
     );
