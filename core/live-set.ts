@@ -33,15 +33,15 @@ export class LiveSet<T extends object> {
   }
 
   has(member: T): boolean {
-    const slot = (member as Record<symbol, number | undefined>)[this.#slot];
-    return slot !== undefined && slot >= 0 && this.#members[slot] === member;
+    const slot = this.#slotOf(member);
+    return slot >= 0 && this.#members[slot] === member;
   }
 
   /** Removes `member`; false when it was not here. */
   delete(member: T): boolean {
     if (!this.has(member)) return false;
     const members = this.#members;
-    const slot = (member as Record<symbol, number>)[this.#slot];
+    const slot = this.#slotOf(member);
     const last = members.pop() as T;
     if (last !== member) {
       members[slot] = last;
@@ -49,6 +49,11 @@ export class LiveSet<T extends object> {
     }
     (member as Record<symbol, number>)[this.#slot] = -1;
     return true;
+  }
+
+  /** Where `member` sits in this set, or -1. */
+  #slotOf(member: T): number {
+    return (member as Record<symbol, number | undefined>)[this.#slot] ?? -1;
   }
 
   /** The members now, as a copy: the caller may add and delete while walking it. */
