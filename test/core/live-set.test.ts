@@ -36,30 +36,24 @@ describe('LiveSet', () => {
     expect(set.size).to.equal(0);
   });
 
-  it('lets a member belong to two sets independently', () => {
+  it('keeps the membership of each set apart, for shared members and strangers alike', () => {
     const first = new LiveSet<object>();
     const second = new LiveSet<object>();
     const shared = {};
-    const other = {};
-    first.add(other);
+    const mine = {};
+    const theirs = {};
+    first.add(mine);
     first.add(shared);
     second.add(shared);
+    second.add(theirs);
     first.delete(shared);
     expect(second.has(shared)).to.equal(true);
     expect(first.has(shared)).to.equal(false);
-    expect(first.has(other)).to.equal(true);
-  });
-
-  it('does not mistake a member of another set for its own', () => {
-    const first = new LiveSet<object>();
-    const second = new LiveSet<object>();
-    const a = {};
-    const b = {};
-    first.add(a);
-    second.add(b);
-    expect(first.has(b)).to.equal(false);
-    expect(first.delete(b)).to.equal(false);
+    expect(first.has(mine)).to.equal(true);
+    expect(first.has(theirs)).to.equal(false);
+    expect(first.delete(theirs)).to.equal(false);
     expect(first.size).to.equal(1);
+    expect(second.size).to.equal(2);
   });
 
   it('hands out a snapshot the caller may change the set under', () => {
