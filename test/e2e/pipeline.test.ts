@@ -81,6 +81,19 @@ describe('the pipeline from configuration', () => {
     }
   });
 
+  it('says that no stage made a routing plan when the pipeline has route but no policy', async () => {
+    const gateway = await createGateway({ providers, pipeline: ['route'] }, { logger: createSilentLogger() });
+    const { url } = await gateway.listen(0);
+    try {
+      const response = await ask(url);
+      expect(response.status).to.equal(500);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).to.equal('SY_ERR_INTERNAL');
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('refuses at boot an unknown stage, bad stage options, or a pipeline without route', async () => {
     const attempts: GatewayConfig[] = [
       { providers, pipeline: ['policy', 'nonexistent', 'route'] },

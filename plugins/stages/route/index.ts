@@ -33,6 +33,8 @@ export const routeStage = defineStage<Record<string, never>>({
     return function route(ctx, next) {
       // A stage before this one (a cache hit) may have answered already.
       if (ctx.response !== undefined || ctx.stream !== undefined) return next();
+      // Without a plan there is nothing to try: say why, rather than "no candidates".
+      if (ctx.plan === undefined) return Promise.reject(noPlan());
       return dispatch(ctx, services, tracer, next);
     };
   },
@@ -54,7 +56,7 @@ async function dispatch(
   ctx.state.traceId = traced.traceId;
   try {
     const { value, candidate } = await runWithFailover<unknown, SignalLike, ObservedAttempt>({
-      candidates: ctx.plan?.candidates ?? [],
+      candidates: (ctx.plan as NonNullable<typeof ctx.plan>).candidates,
       policy: services.config.failover,
       // The RequestAbort of an HTTP request: no AbortSignal is made unless a provider wants one.
       signal: abortSourceOf(ctx),
@@ -78,6 +80,13 @@ async function dispatch(
   }
   servedHeaders(ctx, ctx.served, ctx.attempts.length);
   await next();
+}
+
+function noPlan(): SwitchyardError {
+  return new SwitchyardError(
+    'SY_ERR_INTERNAL',
+    "No stage made a routing plan: put the 'policy' stage (or one of your own that sets ctx.plan) before 'route'.",
+  );
 }
 
 function servedHeaders(ctx: GatewayContext, served: Candidate['entry'], attempts: number): void {
