@@ -15,7 +15,7 @@ export interface ServeOptions {
 export async function serve(options: ServeOptions): Promise<number> {
   let gateway;
   try {
-    // Before the load starts: V8 applies it from the next full collection on (./heap.ts).
+    // Before the load starts: V8 applies these as it collects (./heap.ts).
     const v8Flags = tuneHeap();
     const config = await loadConfigFile(options.config);
     const logger = createLogger({
