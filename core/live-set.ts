@@ -2,15 +2,16 @@
  * The set of what is in flight right now (requests, streams), for collections that live as long
  * as the gateway while their members come and go at request rate.
  *
- * Not a `Set`: V8 rehashes a Set's table as members come and go, and the table it replaces
- * keeps its members (for iterators still walking it) until a full collection. Once such a Set's
- * table has been promoted to the old generation, every table it leaves behind is an old object
- * holding requests that have already ended, and the young-generation collector must treat them
- * as alive: each request's whole object graph (request, response, headers, context, stream) was
- * then promoted and left for the full collector. Measured under load at c=64, a gateway process
- * settled in that state after its first full collection and stayed there: about 800 KB promoted
- * per scavenge instead of 35 KB, scavenges 2.4 ms instead of 1, about 10 µs of collector time
- * per request (docs/benchmarks.md, "Tenth session").
+ * Not a `Set`: V8 rehashes a Set's table as members come and go, and a replaced table keeps its
+ * members and a pointer to the table that replaced it (for iterators still walking it). Once such
+ * a Set's table has been promoted to the old generation, every table replaced after it stays
+ * reachable from there until a full collection, each holding the requests it held, long ended:
+ * the young-generation collector must treat them as alive, so each request's whole object graph
+ * (request, response, headers, context, stream) was promoted and left for the full collector.
+ * Measured under load at c=64, a gateway process settled in that state after its first full
+ * collection and stayed there: about 800 KB promoted per scavenge instead of 35 KB, scavenges
+ * 2.4 ms instead of 1, about 10 µs of collector time per request (docs/benchmarks.md, "Tenth
+ * session").
  *
  * Here members sit in a plain array and each remembers its slot, under a key of this set's own:
  * adding appends, deleting moves the last member into the freed slot. Nothing is rehashed and no
