@@ -40,9 +40,9 @@ export class LiveSet<T extends object> {
 
   /** Removes `member`; false when it was not here. */
   delete(member: T): boolean {
-    if (!this.has(member)) return false;
     const members = this.#members;
     const slot = this.#slotOf(member);
+    if (slot < 0 || members[slot] !== member) return false;
     const last = members.pop() as T;
     if (last !== member) {
       members[slot] = last;

@@ -19,7 +19,7 @@ import {
   type ObservedAttempt,
   type Provider,
 } from '../../../core/index.js';
-import type { Candidate } from '../../../core/index.js';
+import type { Candidate, RoutingPlan } from '../../../core/index.js';
 import { ABORT_SOURCE, RequestAbort, type SignalLike } from '../../../core/request-abort.js';
 import { abortSourceOf } from '../../../core/request-context.js';
 
@@ -35,7 +35,7 @@ export const routeStage = defineStage<Record<string, never>>({
       if (ctx.response !== undefined || ctx.stream !== undefined) return next();
       // Without a plan there is nothing to try: say why, rather than "no candidates".
       if (ctx.plan === undefined) return Promise.reject(noPlan());
-      return dispatch(ctx, services, tracer, next);
+      return dispatch(ctx, ctx.plan, services, tracer, next);
     };
   },
 });
@@ -47,6 +47,7 @@ export const routeStage = defineStage<Record<string, never>>({
  */
 async function dispatch(
   ctx: GatewayContext,
+  plan: RoutingPlan,
   services: GatewayServices,
   tracer: ReturnType<typeof switchyardTracer>,
   next: () => Promise<void>,
@@ -56,7 +57,7 @@ async function dispatch(
   ctx.state.traceId = traced.traceId;
   try {
     const { value, candidate } = await runWithFailover<unknown, SignalLike, ObservedAttempt>({
-      candidates: (ctx.plan as NonNullable<typeof ctx.plan>).candidates,
+      candidates: plan.candidates,
       policy: services.config.failover,
       // The RequestAbort of an HTTP request: no AbortSignal is made unless a provider wants one.
       signal: abortSourceOf(ctx),
