@@ -40,6 +40,7 @@ const USAGE_KEY = /"usage"\s*:\s*\{/;
 export class StreamChunk {
   #parsed: ChatCompletionChunk | undefined;
   #finishes: boolean | undefined;
+  #output: boolean | undefined;
   readonly #json: string | undefined;
   readonly #parse: ChunkParser | undefined;
   readonly #wire: WireSpan | undefined;
@@ -49,11 +50,13 @@ export class StreamChunk {
     parsed: ChatCompletionChunk | undefined,
     parse?: ChunkParser,
     wire?: WireSpan,
+    finishes?: boolean,
   ) {
     this.#json = json;
     this.#parsed = parsed;
     this.#parse = parse;
     this.#wire = wire;
+    this.#finishes = finishes;
   }
 
   /** A chunk the gateway built or changed; serialised when written. */
@@ -64,9 +67,11 @@ export class StreamChunk {
   /**
    * A chunk as the upstream spelled it, parsed with `parse` on first read. `wire` is where the
    * server-sent event that carried it is (`data: <json>\n\n`), when the upstream sent it that way.
+   * `finishes` is whether a choice has a finish reason, when the caller read that from the text
+   * already (one scan of the text instead of two).
    */
-  static fromJson(json: string, parse: ChunkParser, wire?: WireSpan): StreamChunk {
-    return new StreamChunk(json, undefined, parse, wire);
+  static fromJson(json: string, parse: ChunkParser, wire?: WireSpan, finishes?: boolean): StreamChunk {
+    return new StreamChunk(json, undefined, parse, wire, finishes);
   }
 
   /** The parsed chunk (read-only: see the note at the top). Throws when the text is not a chunk. */
@@ -115,7 +120,10 @@ export class StreamChunk {
    * reached the client.
    */
   hasOutput(): boolean {
-    return this.#parsed !== undefined ? hasOutput(this.#parsed) : OUTPUT_KEY.test(this.#json as string);
+    if (this.#parsed !== undefined) return hasOutput(this.#parsed);
+    // Remembered: the commit and the accounting both ask about the first chunks.
+    this.#output ??= this.#finishes === true || OUTPUT_KEY.test(this.#json as string);
+    return this.#output;
   }
 }
 

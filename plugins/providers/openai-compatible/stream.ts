@@ -8,7 +8,7 @@ import { errorFromEvent, invalidResponse, streamEndedEarly, type ErrorContext } 
  * OpenAI's events already are canonical chunks, so they travel as the upstream's own text and
  * bytes (StreamChunk.fromJson) and are parsed only when a stage reads them. A cheap check on the
  * text decides which events are parsed here: anything that does not look like a JSON object with a
- * `choices` key — error events (`{"error": …}`) and broken ones among them — so that they fail
+ * `choices` or a `finish_reason` key — error events (`{"error": …}`) and broken ones among them — so that they fail
  * the stream here, where failover can still act.
  */
 export function createOpenAIStreamTranslator(ctx: ErrorContext): StreamTranslator {
@@ -26,13 +26,13 @@ export function createOpenAIStreamTranslator(ctx: ErrorContext): StreamTranslato
     event(data, name, emit, wire) {
       if (isDone(data)) return true;
       if (name === 'error') throw errorFromEvent(ctx, parseEventJson(ctx, data));
-      if (!looksLikeChunk(data)) {
+      const finishes = chunkFinishes(data);
+      if (finishes === undefined) {
         emit(StreamChunk.of(parse(data)));
         return false;
       }
-      const piece = StreamChunk.fromJson(data, parse, wire);
-      if (!sawFinishReason && piece.finishes()) sawFinishReason = true;
-      emit(piece);
+      if (finishes) sawFinishReason = true;
+      emit(StreamChunk.fromJson(data, parse, wire, finishes));
       return false;
     },
     end() {
@@ -46,12 +46,31 @@ function isDone(data: string): boolean {
   return data === '[DONE]' || (data.length < 16 && data.trim() === '[DONE]');
 }
 
-// A `choices` key (a quote inside a JSON string is escaped, so content cannot spell it).
+// Keys, read from the text (a quote inside a JSON string is escaped, so content cannot spell
+// them). A choice's `finish_reason` key: global, so that `lastIndex` says where its value starts.
+const FINISH_REASON_KEY = /"finish_reason"\s*:\s*/g;
 const CHOICES_KEY = /"choices"\s*:/;
 
-/** `{…}` with a `choices` key: what a chunk's text looks like, checked without parsing it. */
-function looksLikeChunk(data: string): boolean {
-  return data.charCodeAt(0) === 0x7b && data.charCodeAt(data.length - 1) === 0x7d && CHOICES_KEY.test(data);
+/**
+ * Reads a chunk's text without parsing it: undefined when it does not look like a chunk (not
+ * `{…}`, or neither a `finish_reason` nor a `choices` key: an error event, a broken one), else
+ * whether a choice has a finish reason (a string value; `null` says not yet). Only choices have a
+ * `finish_reason` key, so finding one answers both questions in one scan of the text, which is
+ * most of what a stream costs per event.
+ */
+function chunkFinishes(data: string): boolean | undefined {
+  if (data.charCodeAt(0) !== 0x7b || data.charCodeAt(data.length - 1) !== 0x7d) return undefined;
+  let found = false;
+  // Each test goes on from the last match (several choices, each with its own key); a failed
+  // test sets lastIndex back to 0.
+  while (FINISH_REASON_KEY.test(data)) {
+    if (data.charCodeAt(FINISH_REASON_KEY.lastIndex) === 0x22) {
+      FINISH_REASON_KEY.lastIndex = 0;
+      return true;
+    }
+    found = true;
+  }
+  return found || CHOICES_KEY.test(data) ? false : undefined;
 }
 
 /** The chunks of an accepted OpenAI-format streaming call. */

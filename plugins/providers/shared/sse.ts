@@ -115,7 +115,8 @@ export function createSseQueue(): SseQueue {
     const text = isAscii(bytes) ? bytes.toString('latin1') : undefined;
     let at = 0;
     while (at < bytes.length) {
-      const lineEnd = bytes.indexOf(LF, at);
+      // The string's own search when there is one: Buffer#indexOf is a call into C++ per event.
+      const lineEnd = text === undefined ? bytes.indexOf(LF, at) : text.indexOf('\n', at);
       // Whether the line closes the event shows only with the byte after it.
       if (lineEnd === -1 || lineEnd + 1 >= bytes.length) break;
       let value = at + 5;
