@@ -9,8 +9,9 @@
  * Other files beside the sources (JSON data) are copied, and the repository's other top-level
  * entries (policies/, package.json ...) are linked, so `../../policies/x.json` still resolves.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 /** What to compile, and how deep: bench/ holds other benchmarks in folders of their own. */
@@ -73,4 +74,32 @@ export async function buildForBench(root: string, out: string): Promise<string> 
     await symlink(join(root, entry), join(out, entry));
   }
   return out;
+}
+
+const git = (...args: string[]): string =>
+  execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+
+/**
+ * Extracts `ref`'s tree under `dir` (inside the repository, so that packages resolve from its
+ * node_modules) and compiles it; returns the compiled gateway server, the build and the commit.
+ */
+export async function buildBaseline(
+  ref: string,
+  dir: string,
+): Promise<{ server: string; build: string; commit: string }> {
+  let commit: string;
+  try {
+    commit = git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
+  } catch {
+    throw new Error(`'${ref}' names no commit here (try a hash, a tag or HEAD~1)`);
+  }
+  const short = commit.slice(0, 12);
+  const source = resolve(dir, `src-${short}`);
+  const build = resolve(dir, `build-${short}`);
+  await rm(source, { recursive: true, force: true });
+  await mkdir(source, { recursive: true });
+  // A plain copy of the tree (no worktree to register and prune).
+  execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${source}"`]);
+  await buildForBench(source, build);
+  return { server: resolve(build, 'bench', 'gateway-server.js'), build, commit: short };
 }

@@ -17,10 +17,9 @@
  * BENCH_MODES (`stream,json`), BENCH_PROCESSES (2), BENCH_LEAN (`1` adds the lean reference
  * gateway, bench/lean-gateway.ts, to every round). Writes .bench-out/compare.md.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { buildForBench } from './build.js';
+import { buildBaseline, buildForBench } from './build.js';
 import {
   compareRounds,
   processForRound,
@@ -47,29 +46,6 @@ const OUT = resolve('.bench-out');
 const BUILD = resolve(OUT, 'build');
 
 const log = (message: string): void => console.log(message);
-const git = (...args: string[]): string =>
-  execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-
-/** Extracts `ref`'s tree and compiles it; returns the compiled gateway server and the commit. */
-async function buildBaseline(ref: string): Promise<{ server: string; commit: string }> {
-  let commit: string;
-  try {
-    commit = git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
-  } catch {
-    throw new Error(`'${ref}' names no commit here (try a hash, a tag or HEAD~1)`);
-  }
-  const short = commit.slice(0, 12);
-  const source = resolve(OUT, 'compare', `src-${short}`);
-  const build = resolve(OUT, 'compare', `build-${short}`);
-  await rm(source, { recursive: true, force: true });
-  await mkdir(source, { recursive: true });
-  // A plain copy of the tree (no worktree to register and prune); the build resolves packages
-  // from the project's node_modules, two levels up.
-  execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "${source}"`]);
-  await buildForBench(source, build);
-  return { server: resolve(build, 'bench', 'gateway-server.js'), commit: short };
-}
-
 /** Each target's processes; a round measures one of each (processForRound). */
 interface Targets {
   proxy: ServerProcess[];
@@ -171,7 +147,10 @@ async function main(): Promise<void> {
   const ref = process.argv[2] ?? 'HEAD';
   await mkdir(OUT, { recursive: true });
   log(`compiling the working tree and ${ref}`);
-  const [baseline] = await Promise.all([buildBaseline(ref), buildForBench(process.cwd(), BUILD)]);
+  const [baseline] = await Promise.all([
+    buildBaseline(ref, resolve(OUT, 'compare')),
+    buildForBench(process.cwd(), BUILD),
+  ]);
   const bodies = { json: resolve(OUT, 'body-json.json'), stream: resolve(OUT, 'body-stream.json') };
   await writeFile(bodies.json, chatBody(MODEL, false));
   await writeFile(bodies.stream, chatBody(MODEL, true));
