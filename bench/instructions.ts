@@ -141,7 +141,7 @@ function report(
     const after = targets.get('change');
     if (before && after) {
       lines.push(
-        `| ${mode} | change ÷ baseline | | | ${(after.mainThread / before.mainThread).toFixed(3)} | ${(after.allThreads / before.allThreads).toFixed(3)} | |`,
+        `| ${mode} | change ÷ baseline | | ${(after.mainThread / before.mainThread).toFixed(3)} | ${(after.allThreads / before.allThreads).toFixed(3)} | |`,
       );
     }
   }
