@@ -47,30 +47,29 @@ function isDone(data: string): boolean {
 }
 
 // Keys, read from the text (a quote inside a JSON string is escaped, so content cannot spell
-// them). A choice's `finish_reason` key: global, so that `lastIndex` says where its value starts.
-const FINISH_REASON_KEY = /"finish_reason"\s*:\s*/g;
+// them). A choice's finish reason that says something: a string value, or the `null` of the last
+// choice (`null}]`). Global, so that `lastIndex` says where the match ended, and with it which of
+// the two it was.
+const FINISH_REASON = /"finish_reason"\s*:\s*(?:"|null\s*\}\s*\])/g;
 const CHOICES_KEY = /"choices"\s*:/;
 
 /**
  * Reads a chunk's text without parsing it: undefined when it does not look like a chunk (not
  * `{…}`, or neither a `finish_reason` nor a `choices` key: an error event, a broken one), else
- * whether a choice has a finish reason (a string value; `null` says not yet). Only choices have a
- * `finish_reason` key, so finding one answers both questions in one scan of the text, which is
- * most of what a stream costs per event.
+ * whether a choice has a finish reason. Only choices have a `finish_reason` key, so one scan of
+ * the text usually answers both questions, and that scan is most of what a stream costs per event:
+ * it stops at the first string value (some choice finished), or at the last choice's `null` (none
+ * did, since an earlier string would have matched first). A layout it does not know (a key after
+ * `finish_reason` in the last choice) falls back to the `choices` test, and to "not finished".
  */
 function chunkFinishes(data: string): boolean | undefined {
   if (data.charCodeAt(0) !== 0x7b || data.charCodeAt(data.length - 1) !== 0x7d) return undefined;
-  let found = false;
-  // Each test goes on from the last match (several choices, each with its own key); a failed
-  // test sets lastIndex back to 0.
-  while (FINISH_REASON_KEY.test(data)) {
-    if (data.charCodeAt(FINISH_REASON_KEY.lastIndex) === 0x22) {
-      FINISH_REASON_KEY.lastIndex = 0;
-      return true;
-    }
-    found = true;
+  if (FINISH_REASON.test(data)) {
+    const finishes = data.charCodeAt(FINISH_REASON.lastIndex - 1) === 0x22;
+    FINISH_REASON.lastIndex = 0;
+    return finishes;
   }
-  return found || CHOICES_KEY.test(data) ? false : undefined;
+  return CHOICES_KEY.test(data) ? false : undefined;
 }
 
 /** The chunks of an accepted OpenAI-format streaming call. */

@@ -46,9 +46,13 @@ describe('OpenAI stream translator', () => {
       '{ "choices" : [ { "index" : 0, "delta" : {}, "finish_reason" : "stop" } ] }',
       chunkText(`${choice(0, '"stop"')},${choice(1, 'null')}`),
       chunkText(`${choice(0, 'null')},${choice(1, 'null')}`),
+      // Keys after finish_reason in the last choice: another layout, read all the same.
+      '{"choices":[{"index":0,"finish_reason":null,"delta":{"content":"x"}}]}',
+      '{"choices":[{"index":0,"finish_reason":"stop","delta":{}}]}',
     ];
     const finishes = translate(...events).map((out) => out[0]?.finishes());
-    expect(finishes).to.deep.equal([true, false, true, true, false]);
+    expect(finishes).to.deep.equal([true, false, true, true, false, false, true]);
+    for (const out of translate(...events)) expect(out[0]?.parsed).to.equal(false);
   });
 
   it('takes a chunk without a finish_reason key for a chunk that has not finished', () => {
