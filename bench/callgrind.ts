@@ -2,7 +2,7 @@
  * A benchmark server run under valgrind's callgrind, which counts the instructions a process
  * executes: the same count for the same work, whatever else the machine is doing. This VM exposes
  * no hardware performance counters, and its wall-clock figures move by ±25 % between runs, so a
- * change worth a few percent shows only here (docs/benchmarks.md, "Instructions per request").
+ * change worth a few percent shows only here (docs/benchmarks.md, "Running it", "Eleventh session").
  *
  * Counting starts switched off (`--instr-atstart=no`) and is switched on for the measured window
  * only, with `callgrind_control`; each thread is counted on its own (`--separate-threads`), since
@@ -22,14 +22,16 @@ export interface CallgrindServer {
   readonly urls: Record<string, string>;
   /** Starts counting, from zero. */
   start(): void;
-  /**
-   * Stops counting and writes the counts (one file per thread and window); returns the window's
-   * instructions per thread, the main thread first.
-   */
-  stop(): Promise<number[]>;
-  /** The main thread's counts file of the last window. */
-  readonly lastFile: string | undefined;
+  /** Stops counting and writes the counts, one file per thread and window. */
+  stop(): Promise<CountedWindow>;
   kill(): void;
+}
+
+export interface CountedWindow {
+  /** Instructions per thread, the main thread first. */
+  perThread: number[];
+  /** The main thread's counts file (summariseCallgrind reads it). */
+  mainThreadFile: string;
 }
 
 export function assertValgrindInstalled(): void {
@@ -62,7 +64,6 @@ export async function startUnderCallgrind(
   const child: ChildProcess = spawn('valgrind', args, {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: { ...process.env, ...env },
-    // The perf map goes to /tmp; callgrind_control finds the process by its pid.
   });
   track(child);
   let stderr = '';
@@ -84,13 +85,9 @@ export async function startUnderCallgrind(
   const control = (...command: string[]) =>
     execFileSync('callgrind_control', [...command, String(pid)], { stdio: 'ignore' });
   let window = 0;
-  let lastFile: string | undefined;
   return {
     pid,
     urls,
-    get lastFile() {
-      return lastFile;
-    },
     start() {
       control('--zero');
       control('--instr=on');
@@ -105,8 +102,8 @@ export async function startUnderCallgrind(
       for (let tries = 0; tries < 100; tries++) {
         const files = (await readdir(dir)).filter((file) => file.startsWith(prefix)).sort();
         if (files.length > 0) {
-          lastFile = join(dir, files[0] as string);
-          return Promise.all(files.map((file) => fileTotal(join(dir, file))));
+          const perThread = await Promise.all(files.map((file) => fileTotal(join(dir, file))));
+          return { perThread, mainThreadFile: join(dir, files[0] as string) };
         }
         await sleep(100);
       }

@@ -53,11 +53,9 @@ const COUNTS = resolve(OUT, 'callgrind');
 
 interface Count {
   requests: number;
-  /** The lowest and highest main-thread count of the windows. */
-  spread: [number, number];
-  /** The main thread's counts file of the window. */
-  file: string | undefined;
   mainThread: number;
+  /** The main thread's count in the highest of the windows. */
+  highest: number;
   allThreads: number;
   top?: { name: string; perRequest: number }[];
 }
@@ -88,25 +86,27 @@ async function count(
     // Several windows, the lowest reported: extra work only ever adds (a window that holds a full
     // collection, or the recompiling of something deoptimised late, counts a few percent more
     // than its neighbours, and under valgrind a process can fall into minutes of recompiling).
-    const windows: Count[] = [];
+    let counted: (Count & { file: string }) | undefined;
+    let highest = 0;
     for (let window = 0; window < WINDOWS; window++) {
       server.start();
       const result = await runWrk({ ...run, seconds: SECONDS });
-      const threads = await server.stop();
+      const { perThread, mainThreadFile } = await server.stop();
       checkClean(result, name);
-      windows.push({
+      const mainThread = (perThread[0] ?? 0) / result.requests;
+      highest = Math.max(highest, mainThread);
+      if (counted !== undefined && counted.mainThread <= mainThread) continue;
+      counted = {
         requests: result.requests,
-        mainThread: (threads[0] ?? 0) / result.requests,
-        allThreads: threads.reduce((sum, value) => sum + value, 0) / result.requests,
-        file: server.lastFile,
-        spread: [0, 0],
-      });
+        mainThread,
+        highest: 0,
+        allThreads: perThread.reduce((sum, value) => sum + value, 0) / result.requests,
+        file: mainThreadFile,
+      };
     }
-    const sorted = [...windows].sort((a, b) => a.mainThread - b.mainThread);
-    const counted = sorted[0] as Count;
-    counted.spread = [(sorted[0] as Count).mainThread, (sorted[sorted.length - 1] as Count).mainThread];
-    if (PROFILE && counted.file)
-      counted.top = await summariseCallgrind(counted.file, server.pid, counted.requests);
+    if (counted === undefined) throw new Error(`${name}: no window counted (BENCH_WINDOWS)`);
+    counted.highest = highest;
+    if (PROFILE) counted.top = await summariseCallgrind(counted.file, server.pid, counted.requests);
     return counted;
   } finally {
     server.kill();
@@ -134,7 +134,7 @@ function report(
     for (const [target, counted] of targets) {
       const ratio = proxy ? (counted.mainThread / proxy.mainThread).toFixed(2) : '—';
       lines.push(
-        `| ${mode} | ${target} | ${counted.requests} | ${k(counted.mainThread)} (${k(counted.spread[1])}) | ${k(counted.allThreads)} | ${ratio} |`,
+        `| ${mode} | ${target} | ${counted.requests} | ${k(counted.mainThread)} (${k(counted.highest)}) | ${k(counted.allThreads)} | ${ratio} |`,
       );
     }
     const before = targets.get('baseline');
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
       const counted = await count(`${target}-${mode}`, scripts[target], upstream.urls, bodyFile);
       counts.set(target, counted);
       log(
-        `${mode} ${target}: ${k(counted.mainThread)} k main thread, ${k(counted.allThreads)} k all threads per request (${counted.requests} requests; windows ${k(counted.spread[0])}–${k(counted.spread[1])})`,
+        `${mode} ${target}: ${k(counted.mainThread)} k main thread, ${k(counted.allThreads)} k all threads per request (${counted.requests} requests; windows ${k(counted.mainThread)}–${k(counted.highest)})`,
       );
     }
   }

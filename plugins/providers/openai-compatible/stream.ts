@@ -7,9 +7,9 @@ import { errorFromEvent, invalidResponse, streamEndedEarly, type ErrorContext } 
 /**
  * OpenAI's events already are canonical chunks, so they travel as the upstream's own text and
  * bytes (StreamChunk.fromJson) and are parsed only when a stage reads them. A cheap check on the
- * text decides which events are parsed here: anything that does not look like a JSON object with a
- * `choices` or a `finish_reason` key — error events (`{"error": …}`) and broken ones among them — so that they fail
- * the stream here, where failover can still act.
+ * text decides which events are parsed here: anything that does not look like a JSON object with
+ * a `choices` or a `finish_reason` key — error events (`{"error": …}`) and broken ones among
+ * them — so that they fail the stream here, where failover can still act.
  */
 export function createOpenAIStreamTranslator(ctx: ErrorContext): StreamTranslator {
   let sawFinishReason = false;
