@@ -94,6 +94,10 @@ export async function buildGeneration(
     onRetire: (cleanup) => void cleanups.push(cleanup),
   };
 
+  // The client's JSON text can stand for a request only if no stage edits one in place.
+  const keepRequestText = resolved.pipeline.every(
+    (stage) => lasting.stageFactories.get(stage.stage)?.replacesRequest === true,
+  );
   let chain: StageMiddleware;
   try {
     const factories = new Map(lasting.stageFactories);
@@ -106,7 +110,13 @@ export async function buildGeneration(
     ]);
     throw error;
   }
-  const handlers = createHandlers({ services, chain, inflight: lasting.inflight, events: lasting.events });
+  const handlers = createHandlers({
+    services,
+    chain,
+    inflight: lasting.inflight,
+    events: lasting.events,
+    keepRequestText,
+  });
 
   return {
     resolved,

@@ -61,6 +61,13 @@ export interface CallOptions {
    * configured ones for this call only. The gateway hands a provider only credentials meant for it.
    */
   credentials?: { apiKey: string };
+  /**
+   * The request as JSON text that parses to exactly the request passed with these options (the
+   * client's own text, when no stage replaced the request; core/request-text.ts). A provider that
+   * would send that request upstream as JSON, unchanged, may send this text instead of
+   * serialising it again. Absent when no such text is known.
+   */
+  requestText?: string;
 }
 
 export interface ChatResult {

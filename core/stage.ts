@@ -13,6 +13,13 @@ export interface StageFactory<Options = Record<string, unknown>> {
   readonly name: string;
   readonly optionsSchema?: JsonSchema;
   /**
+   * The stage never edits `ctx.request` in place: to change the request it assigns a new object.
+   * When every stage of the pipeline says so, a request nobody replaced is sent upstream as the
+   * client's own JSON text instead of being serialised again (core/request-text.ts). Leave it
+   * unset when unsure: the request is then always serialised.
+   */
+  readonly replacesRequest?: boolean;
+  /**
    * Makes the stage's middleware, once, at boot. A stage with nothing to do under this
    * configuration (no limits configured, no guardrail profile) returns `undefined` and is left
    * out of the chain, so an idle stage costs a request nothing.

@@ -6,21 +6,29 @@ import type { HttpCall } from './http-call.js';
 import type { ChatCompletionRequest, EmbeddingsRequest } from '../types/openai.js';
 import { createAnthropicMessagesHandler } from './anthropic-messages-handler.js';
 import { createExchange, OPENAI_WIRE, type ExchangeDeps } from './exchange.js';
-import { readJsonBody } from './read-body.js';
+import { readJsonBody, readJsonBodyText } from './read-body.js';
+import { rememberRequestText } from '../request-text.js';
 import { validateChatRequest, validateEmbeddingsRequest } from './validate-request.js';
 import { listModels } from './models.js';
 import { createOpsHandlers } from './ops-handlers.js';
 
-export type HandlerDeps = ExchangeDeps;
+export interface HandlerDeps extends ExchangeDeps {
+  /**
+   * Keep the client's JSON text beside each chat request (core/request-text.ts): true when no
+   * stage of the pipeline edits a request in place.
+   */
+  keepRequestText?: boolean;
+}
 
 export function createHandlers(deps: HandlerDeps) {
-  const { services, inflight } = deps;
+  const { services, inflight, keepRequestText = false } = deps;
   const { bodyLimitBytes } = services.config.server;
   const exchange = createExchange(deps);
 
   async function chat(call: HttpCall): Promise<void> {
-    const body = await readJsonBody(call.req, bodyLimitBytes, call.parsedBody);
-    const request: ChatCompletionRequest = validateChatRequest(body);
+    const body = await readJsonBodyText(call.req, bodyLimitBytes, call.parsedBody);
+    const request: ChatCompletionRequest = validateChatRequest(body.value);
+    if (keepRequestText && body.text !== undefined) rememberRequestText(request, body.text);
     await exchange.chat(call, request, OPENAI_WIRE);
   }
 

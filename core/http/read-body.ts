@@ -11,11 +11,26 @@ export async function readJsonBody(
   limitBytes: number,
   parsed?: unknown,
 ): Promise<unknown> {
+  return (await readJsonBodyText(req, limitBytes, parsed)).value;
+}
+
+/** A parsed body, and the text it was parsed from when this read it (not when a host parsed it). */
+export interface JsonBody {
+  value: unknown;
+  text: string | undefined;
+}
+
+/** readJsonBody, also giving the text (core/request-text.ts). */
+export async function readJsonBodyText(
+  req: IncomingMessage,
+  limitBytes: number,
+  parsed?: unknown,
+): Promise<JsonBody> {
   if (
     parsed !== undefined &&
     !(typeof parsed === 'object' && parsed !== null && Object.keys(parsed).length === 0)
   ) {
-    return parsed;
+    return { value: parsed, text: undefined };
   }
   const header = req.headers['content-length'];
   const declared = header === undefined ? NaN : Number(header);
@@ -30,7 +45,7 @@ export async function readJsonBody(
     );
   }
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), text };
   } catch (error) {
     throw new SwitchyardError(
       'SY_ERR_REQUEST_INVALID_JSON',
@@ -54,40 +69,47 @@ function readText(req: IncomingMessage, limitBytes: number, declared: number | u
       reject(unreadable(new Error('stream is not readable')));
       return;
     }
-    const parts: Buffer[] = [];
+    let parts: Buffer[] = [];
     let size = 0;
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
+    // Settled once; the listeners stay on the request (it lives no longer than this call) and do
+    // nothing after that: four removeListener calls per request cost more than four no-op calls.
+    let settled = false;
     const fail = (error: SwitchyardError) => {
-      cleanup();
+      if (settled) return;
+      settled = true;
+      parts = [];
+      req.off('data', onData);
       req.unpipe();
       req.pause();
       reject(error);
     };
     const onData = (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
       if (size > limitBytes) fail(tooLarge(limitBytes));
       else parts.push(chunk);
     };
     const onEnd = () => {
-      cleanup();
+      if (settled) return;
+      settled = true;
+      const read = parts;
+      parts = [];
       if (declared !== undefined && size !== declared) {
         reject(unreadable(new Error('request size did not match content length')));
         return;
       }
       resolve(
-        parts.length === 1
-          ? (parts[0] as Buffer).toString('utf8')
-          : Buffer.concat(parts, size).toString('utf8'),
+        read.length === 1 ? (read[0] as Buffer).toString('utf8') : Buffer.concat(read, size).toString('utf8'),
       );
     };
-    const onError = (error: unknown) => fail(unreadable(error));
-    // Cut by the client: 'close' comes before any 'end'.
-    const onClose = () => fail(unreadable(new Error('request closed before its end')));
+    const onError = (error: unknown) => {
+      if (!settled) fail(unreadable(error));
+    };
+    // Cut by the client: 'close' comes before any 'end'. (It also comes after a complete body,
+    // when the response is over: settled by then, and no error is made for nothing.)
+    const onClose = () => {
+      if (!settled) fail(unreadable(new Error('request closed before its end')));
+    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

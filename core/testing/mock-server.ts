@@ -41,6 +41,8 @@ export interface MockRequest<B> {
   headers: IncomingHttpHeaders;
   /** The parsed JSON body (undefined when empty, the raw text when not JSON). */
   body: unknown;
+  /** The body as it arrived, decoded as UTF-8. */
+  text?: string;
   /** The behaviour applied. */
   behaviour: B;
   receivedAt: number;
@@ -152,15 +154,15 @@ export async function writeEventStream(res: ServerResponse, faults: MockFaults, 
   res.end(stopAt === undefined ? script.trailer : undefined);
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<{ body: unknown; size: number }> {
+async function readJsonBody(req: IncomingMessage): Promise<{ body: unknown; text: string; size: number }> {
   const parts: Buffer[] = [];
   for await (const part of req as AsyncIterable<Buffer>) parts.push(part);
   const text = Buffer.concat(parts).toString('utf8');
-  if (text === '') return { body: undefined, size: 0 };
+  if (text === '') return { body: undefined, text, size: 0 };
   try {
-    return { body: JSON.parse(text) as unknown, size: text.length };
+    return { body: JSON.parse(text) as unknown, text, size: text.length };
   } catch {
-    return { body: text, size: text.length };
+    return { body: text, text, size: text.length };
   }
 }
 
@@ -211,8 +213,9 @@ export async function startMockServer<B extends MockFaults>(
       }
     });
     readJsonBody(req)
-      .then(({ body, size }) => {
+      .then(({ body, text, size }) => {
         entry.body = body;
+        entry.text = text;
         return answer(req, res, entry, size);
       })
       .catch(() => {

@@ -51,7 +51,12 @@ export function createOpenAICompatibleProvider(
 
     async chat(request, call) {
       const path = endpoints.chatPath(call.upstreamModel);
-      const accepted = await send(path, 'json', chatBody(request, call.upstreamModel, false), call);
+      const accepted = await send(
+        path,
+        'json',
+        chatBody(request, call.upstreamModel, false, call.requestText),
+        call,
+      );
       const payload = await readJson(accepted);
       if (!isRecord(payload) || !Array.isArray(payload.choices)) {
         throw unexpectedBody(accepted.ctx, payload, 'the completion has no choices');
@@ -61,7 +66,12 @@ export function createOpenAICompatibleProvider(
 
     async chatStream(request, call) {
       const path = endpoints.chatPath(call.upstreamModel);
-      const accepted = await send(path, 'stream', chatBody(request, call.upstreamModel, true), call);
+      const accepted = await send(
+        path,
+        'stream',
+        chatBody(request, call.upstreamModel, true, call.requestText),
+        call,
+      );
       const contentType = accepted.response.contentType;
       // A server that ignored `stream: true` answers with one JSON document; never an event stream.
       if (contentType.includes('json')) {

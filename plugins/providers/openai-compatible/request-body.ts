@@ -28,10 +28,26 @@ function passthrough(
   return body;
 }
 
-export function chatBody(request: ChatCompletionRequest, upstreamModel: string, stream: boolean): string {
+/**
+ * The chat body as JSON. The client's own text (`text`, CallOptions.requestText) goes as it is
+ * when it already is that body: the same model name, no routing fields, and `stream` as this call
+ * needs it.
+ */
+export function chatBody(
+  request: ChatCompletionRequest,
+  upstreamModel: string,
+  stream: boolean,
+  text?: string,
+): string {
+  if (text !== undefined && sendsAsWritten(request, upstreamModel, stream)) return text;
   const body = passthrough(request, upstreamModel, stream ? ROUTING_FIELDS : NON_STREAMING_DROPS);
   if (stream) body.stream = true;
   return JSON.stringify(body);
+}
+
+function sendsAsWritten(request: ChatCompletionRequest, upstreamModel: string, stream: boolean): boolean {
+  if (request.model !== upstreamModel || 'models' in request || 'provider' in request) return false;
+  return stream ? request.stream === true : !('stream' in request) && !('stream_options' in request);
 }
 
 export function embeddingsBody(request: EmbeddingsRequest, upstreamModel: string): string {

@@ -42,6 +42,7 @@ type Outcome = 'ok' | 'error' | 'closed';
 
 export const accountingStage = defineStage<Record<string, never>>({
   name: 'accounting',
+  replacesRequest: true,
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
     const markup = services.config.accounting.markup;

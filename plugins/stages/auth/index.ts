@@ -21,6 +21,7 @@ import { modelAllowed } from './allow-list.js';
 
 export const authStage = defineStage<Record<string, never>>({
   name: 'auth',
+  replacesRequest: true,
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
     const settings = services.config.accounting;

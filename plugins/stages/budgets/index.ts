@@ -35,6 +35,7 @@ import { worstCaseMicros } from './worst-case.js';
 
 export const budgetsStage = defineStage<Record<string, never>>({
   name: 'budgets',
+  replacesRequest: true,
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
     const settings = services.config.accounting;

@@ -42,6 +42,7 @@ function createResponseCache(services: GatewayServices): ResponseCache | undefin
 
 export const cacheStage = defineStage<Record<string, never>>({
   name: 'cache',
+  replacesRequest: true,
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
     const cache = createResponseCache(services);

@@ -22,6 +22,7 @@ import { describe, gatherRequirements, type SourcedRequirement } from './require
 
 export const dataPolicyStage = defineStage<Record<string, never>>({
   name: 'data-policy',
+  replacesRequest: true,
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
     const config = services.config.source.dataPolicy;

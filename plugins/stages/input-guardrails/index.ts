@@ -15,6 +15,7 @@ import { profileSource, restoreAnswer, type ProfileSource } from './shared.js';
 export function createInputGuardrailsStage(source: ProfileSource): StageFactory<Record<string, never>> {
   return defineStage<Record<string, never>>({
     name: 'input-guardrails',
+    replacesRequest: true,
     optionsSchema: { type: 'object', additionalProperties: false },
     create(_options, services) {
       const profiles = source(services);

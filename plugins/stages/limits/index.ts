@@ -13,6 +13,7 @@ import { createChecks, enforceLimits, type LimitCheck } from './enforce.js';
 
 export const limitsStage = defineStage<Record<string, never>>({
   name: 'limits',
+  replacesRequest: true,
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
     const settings = services.config.accounting;

@@ -24,6 +24,7 @@ import { redispatcher } from './redispatch.js';
 export function createOutputGuardrailsStage(source: ProfileSource): StageFactory<Record<string, never>> {
   return defineStage<Record<string, never>>({
     name: 'output-guardrails',
+    replacesRequest: true,
     optionsSchema: { type: 'object', additionalProperties: false },
     create(_options, services) {
       const profiles = source(services);

@@ -32,6 +32,7 @@ export function policyEngineOf(services: GatewayServices): PolicyEngine | undefi
 
 export const policyStage = defineStage<Record<string, never>>({
   name: 'policy',
+  replacesRequest: true,
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
     const config = services.config;

@@ -22,9 +22,11 @@ import {
 import type { Candidate, RoutingPlan } from '../../../core/index.js';
 import { ABORT_SOURCE, RequestAbort, type SignalLike } from '../../../core/request-abort.js';
 import { abortSourceOf } from '../../../core/request-context.js';
+import { requestTextOf, withUsageRequested } from '../../../core/request-text.js';
 
 export const routeStage = defineStage<Record<string, never>>({
   name: 'route',
+  replacesRequest: true,
   optionsSchema: { type: 'object', additionalProperties: false },
   create(_options, services) {
     const tracer = switchyardTracer();
@@ -106,9 +108,9 @@ function attemptFor(
   observed: ObservedAttempt | undefined,
   last: boolean,
 ) => Promise<unknown> {
-  const options = (candidate: Candidate, signal: SignalLike, observed: ObservedAttempt | undefined) =>
-    callOptions(ctx, candidate, signal, observed?.headers);
   if (ctx.operation === 'embeddings') {
+    const options = (candidate: Candidate, signal: SignalLike, observed: ObservedAttempt | undefined) =>
+      callOptions(ctx, candidate, signal, observed?.headers, undefined);
     const request = ctx.request;
     return (candidate, signal, observed) => {
       const provider = providerFor(services, candidate);
@@ -123,7 +125,10 @@ function attemptFor(
     };
   }
   const request = ctx.request;
+  const text = requestTextOf(request);
   if (request.stream !== true) {
+    const options = (candidate: Candidate, signal: SignalLike, observed: ObservedAttempt | undefined) =>
+      callOptions(ctx, candidate, signal, observed?.headers, text);
     return (candidate, signal, observed) =>
       providerFor(services, candidate)
         .chat(request, options(candidate, signal, observed))
@@ -137,6 +142,16 @@ function attemptFor(
     asked?.include_usage === true
       ? request
       : Object.assign({}, request, { stream_options: Object.assign({}, asked, { include_usage: true }) });
+  // The client's text spells the request sent upstream as it is, or with usage asked for when
+  // the client did not mention stream_options at all.
+  const upstreamText =
+    text === undefined || upstreamRequest === request
+      ? text
+      : asked === undefined
+        ? withUsageRequested(text)
+        : undefined;
+  const options = (candidate: Candidate, signal: SignalLike, observed: ObservedAttempt | undefined) =>
+    callOptions(ctx, candidate, signal, observed?.headers, upstreamText);
   return (candidate, signal, observed, last) =>
     providerFor(services, candidate)
       .chatStream(upstreamRequest, options(candidate, signal, observed))
@@ -184,16 +199,17 @@ function callOptions(
   candidate: Candidate,
   signal: SignalLike,
   headers: CallOptions['headers'],
+  requestText: string | undefined,
 ): CallOptions {
   const upstreamModel = candidate.entry.upstreamModel;
   const credentials = ctx.caller?.credentials?.[candidate.entry.provider];
   let options: CallOptions;
   if (signal instanceof RequestAbort) {
-    const lazy = { upstreamModel, headers, [ABORT_SOURCE]: signal };
+    const lazy = { upstreamModel, headers, requestText, [ABORT_SOURCE]: signal };
     Object.defineProperty(lazy, 'signal', LAZY_SIGNAL);
     options = lazy as unknown as CallOptions;
   } else {
-    options = { signal: signal as AbortSignal, upstreamModel, headers };
+    options = { signal: signal as AbortSignal, upstreamModel, headers, requestText };
   }
   if (credentials) options.credentials = credentials;
   return options;
