@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import type { HostRequest } from '../context.js';
+import { headerList } from './header-list.js';
 
 export interface HttpCall {
   readonly req: IncomingMessage;
@@ -54,13 +55,14 @@ class NodeCall implements HttpCall {
       if (headers) this.setHeaders(headers);
       throw error;
     }
-    // One header object for writeHead: no setHeader per header.
-    const head: Record<string, string | number> = {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(text),
-    };
-    for (const name in headers) head[name] = headers[name] as string;
-    this.res.writeHead(status, head);
+    // One header list for writeHead: no setHeader per header (./header-list.ts).
+    const base = [
+      'content-type',
+      'application/json; charset=utf-8',
+      'content-length',
+      String(Buffer.byteLength(text)),
+    ];
+    this.res.writeHead(status, headers === undefined ? base : headerList(base, headers));
     this.res.end(text);
   }
 

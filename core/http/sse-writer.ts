@@ -15,6 +15,7 @@ import { toSwitchyardError, type SwitchyardError } from '../errors/switchyard-er
 import { ChatStream } from '../stream/chat-stream.js';
 import type { StreamChunk, WireSpan } from '../stream/stream-chunk.js';
 import type { ChatCompletionChunk } from '../types/openai.js';
+import { headerList } from './header-list.js';
 import { keepAlive, type KeepAlive } from './keep-alive.js';
 
 const noop = (): void => undefined;
@@ -27,6 +28,8 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'x-accel-buffering': 'no',
 };
 
+const SSE_HEADER_LIST: readonly string[] = Object.entries(SSE_HEADERS).flat();
+
 /**
  * Sets the SSE status line and headers if nothing was sent yet. `flush` pushes them out at once
  * (the first token may be seconds away); without it they leave with the first event, in the
@@ -34,8 +37,7 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
  */
 export function startSse(res: ServerResponse, headers: Readonly<Record<string, string>>, flush = true): void {
   if (res.headersSent) return;
-  // Object.assign, not a spread: on Node 20 a spread of two objects costs a few microseconds.
-  res.writeHead(200, Object.assign({}, SSE_HEADERS, headers));
+  res.writeHead(200, headerList(SSE_HEADER_LIST, headers));
   if (flush) res.flushHeaders();
 }
 
