@@ -4,7 +4,7 @@ import { StreamChunk, type WireSpan } from '../../../core/stream/stream-chunk.js
 import { failure, type AcceptedCall } from './call.js';
 import { invalidResponse, type ErrorContext } from './errors.js';
 import { createBodyReader } from './body-reader.js';
-import { createSseQueue, wireOf } from './sse.js';
+import { createSseSplitter, wireOf, type SseItem } from './sse.js';
 
 // What a well-behaved upstream may still send after its closing event before we stop reading.
 const DRAIN_LIMIT_BYTES = 64 * 1024;
@@ -47,7 +47,6 @@ export function createSseChunkStream(call: AcceptedCall, translator: StreamTrans
   const { ctx } = call;
   const { body } = call.response;
   const source = createBodyReader(body);
-  const queue = createSseQueue();
   let out: StreamChunk[] = [];
   let finished = false;
   const emit: EmitChunk = (chunk) =>
@@ -58,17 +57,16 @@ export function createSseChunkStream(call: AcceptedCall, translator: StreamTrans
     call.scope.dispose();
   };
 
-  /** Turns the events the queue holds into chunks, up to the closing event. */
-  const translateQueued = (): void => {
-    for (let item = queue.shift(); item !== undefined && !finished; item = queue.shift()) {
-      if (item.kind === 'overflow') throw invalidResponse(ctx, 'a stream event exceeded the size limit');
-      if (translator.event(item.data, item.event, emit, wireOf(item))) {
-        finish();
-        // Reading to the end lets undici put the socket back in the pool (no promise per read).
-        source.discardRest(DRAIN_LIMIT_BYTES);
-      }
-    }
+  /** Turns each event into chunks as the splitter finds it; true at the closing event (no more). */
+  const translate = (item: SseItem): boolean => {
+    if (item.kind === 'overflow') throw invalidResponse(ctx, 'a stream event exceeded the size limit');
+    if (!translator.event(item.data, item.event, emit, wireOf(item))) return false;
+    finish();
+    // Reading to the end lets undici put the socket back in the pool (no promise per read).
+    source.discardRest(DRAIN_LIMIT_BYTES);
+    return true;
   };
+  const splitter = createSseSplitter(translate);
 
   // A failure behind chunks of the same read waits until those chunks went out.
   let failed: { error: unknown } | undefined;
@@ -79,16 +77,14 @@ export function createSseChunkStream(call: AcceptedCall, translator: StreamTrans
         if (finished) return undefined;
         const part = await source.read();
         if (part === undefined) {
-          queue.end();
-          translateQueued();
+          splitter.end();
           if (!finished) {
             translator.end(emit);
             finish();
           }
           continue;
         }
-        queue.feed(part);
-        translateQueued();
+        splitter.feed(part);
       }
       const batch = out;
       out = [];

@@ -45,9 +45,15 @@ function isDataField(bytes: Buffer, at: number): boolean {
   );
 }
 
+/** Splits bytes into events as they arrive from the socket, handing each to its consumer. */
+export interface SseSplitter {
+  feed(bytes: Uint8Array): void;
+  /** Call at the end of the body; an event without its closing blank line is dropped, as the spec says. */
+  end(): void;
+}
+
 /**
- * A push parser turned into a queue the stream pulls from: bytes go in as they arrive from the
- * socket, events come out one at a time.
+ * The same as a queue: bytes go in as they arrive from the socket, events come out one at a time.
  */
 export interface SseQueue {
   feed(bytes: Uint8Array): void;
@@ -68,6 +74,35 @@ export interface SseQueue {
 export function createSseQueue(): SseQueue {
   let items: SseItem[] = [];
   let head = 0;
+  const splitter = createSseSplitter((item) => {
+    items.push(item);
+    return false;
+  });
+  return {
+    feed: (bytes) => splitter.feed(bytes),
+    end: () => splitter.end(),
+    pending: () => head < items.length,
+    shift() {
+      if (head >= items.length) return undefined;
+      const item = items[head++];
+      // Reset instead of shifting so a burst of events costs O(n), not O(n²).
+      if (head === items.length) {
+        items = [];
+        head = 0;
+      }
+      return item;
+    },
+  };
+}
+
+/**
+ * The splitter behind createSseQueue, handing each event straight to `onItem` as it is split off
+ * (no queue between the splitter and the translator: an array push and shift per event cost
+ * more than the rest of splitting it). `onItem` returns true once it wants no more (the closing
+ * event): whatever else the input holds is dropped.
+ */
+export function createSseSplitter(onItem: (item: SseItem) => boolean): SseSplitter {
+  let stopped = false;
   let overflowed = false;
   // The byte splitter's unconsumed tail, the start of an event whose end has not arrived, in the
   // parts it came in (joined only when a line end arrives, so an event fed byte by byte costs
@@ -76,10 +111,13 @@ export function createSseQueue(): SseQueue {
   let restBytes = 0;
   let general: { parser: EventSourceParser; decoder: StringDecoder } | undefined;
 
+  const deliver = (item: SseItem): void => {
+    if (!stopped && onItem(item)) stopped = true;
+  };
   const overflow = (): void => {
     if (overflowed) return;
     overflowed = true;
-    items.push({ kind: 'overflow' });
+    deliver({ kind: 'overflow' });
   };
 
   const handOver = (bytes: Buffer): void => {
@@ -90,7 +128,7 @@ export function createSseQueue(): SseQueue {
       parser: createParser({
         maxBufferSize: MAX_EVENT_BYTES,
         onEvent: (event) =>
-          items.push({
+          deliver({
             kind: 'event',
             data: event.data,
             event: event.event,
@@ -125,7 +163,7 @@ export function createSseQueue(): SseQueue {
       }
       if (bytes[value] === SPACE) value++;
       if (value === lineEnd) return handOver(bytes.subarray(at));
-      items.push({
+      const stop = onItem({
         kind: 'event',
         data: text === undefined ? bytes.toString('utf8', value, lineEnd) : text.slice(value, lineEnd),
         event: undefined,
@@ -134,6 +172,10 @@ export function createSseQueue(): SseQueue {
         end: lineEnd + 2,
       });
       at = lineEnd + 2;
+      if (stop) {
+        stopped = true;
+        return;
+      }
     }
     if (at < bytes.length) keep(bytes.subarray(at));
   };
@@ -147,7 +189,7 @@ export function createSseQueue(): SseQueue {
   return {
     feed(bytes) {
       // After an overflow the parsers refuse input; the overflow item ends the stream anyway.
-      if (overflowed) return;
+      if (overflowed || stopped) return;
       if (general) return general.parser.feed(general.decoder.write(bytes));
       const part = Buffer.isBuffer(bytes)
         ? bytes
@@ -161,20 +203,9 @@ export function createSseQueue(): SseQueue {
       split(joined);
     },
     end() {
-      if (!overflowed && general) general.parser.feed(general.decoder.end());
+      if (!overflowed && !stopped && general) general.parser.feed(general.decoder.end());
       // A tail the byte splitter kept never got its closing blank line: dropped, like the parser does.
       rest = [];
-    },
-    pending: () => head < items.length,
-    shift() {
-      if (head >= items.length) return undefined;
-      const item = items[head++];
-      // Reset instead of shifting so a burst of events costs O(n), not O(n²).
-      if (head === items.length) {
-        items = [];
-        head = 0;
-      }
-      return item;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { createParser } from 'eventsource-parser';
-import { createSseQueue, type SseItem } from '../../../plugins/providers/shared/sse.js';
+import { createSseQueue, createSseSplitter, type SseItem } from '../../../plugins/providers/shared/sse.js';
 
 function drain(queue: ReturnType<typeof createSseQueue>): SseItem[] {
   const items: SseItem[] = [];
@@ -124,5 +124,22 @@ describe('createSseQueue', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('hands events straight to the consumer and stops at the one it says closes the stream', () => {
+    for (const text of [
+      'data: a\n\ndata: [DONE]\n\ndata: late\n\n',
+      'data: a\r\n\r\ndata: [DONE]\r\n\r\ndata: late\r\n\r\n',
+    ]) {
+      const seen: string[] = [];
+      const splitter = createSseSplitter((item) => {
+        seen.push(item.kind === 'event' ? item.data : '<overflow>');
+        return item.kind === 'event' && item.data === '[DONE]';
+      });
+      splitter.feed(Buffer.from(text));
+      splitter.feed(Buffer.from('data: later still\n\n'));
+      splitter.end();
+      expect(seen, JSON.stringify(text)).to.deep.equal(['a', '[DONE]']);
+    }
   });
 });
