@@ -74,21 +74,25 @@ const COMPLETE = `{ "messages": [ {"role":"user", "content":"caf\\u00e9 au lait"
 const STREAMED = `{"model":"${MODEL}","stream":true,"messages":[{"role":"user","content":"hi"}],"temperature":0.2}`;
 
 describe('the client request text sent upstream', () => {
-  let s: Started | undefined;
-  afterEach(async () => {
-    await s?.close();
-    s = undefined;
-  });
+  // Each test starts its own gateway; whatever a test started is closed after it, pass or fail.
+  const running: Started[] = [];
+  let s: Started;
+  const startTracked = async (...args: Parameters<typeof start>): Promise<Started> => {
+    const started = await start(...args);
+    running.push(started);
+    return started;
+  };
+  afterEach(() => Promise.all(running.splice(0).map((started) => started.close())));
 
   it('sends a complete request as the client wrote it, byte for byte', async () => {
-    s = await start();
+    s = await startTracked();
     const answer = await post(s.url, COMPLETE);
     expect(answer.status).to.equal(200);
     expect(sent(s.upstream).text).to.equal(COMPLETE);
   });
 
   it('sends a stream request as written plus the usage request, and still hides usage from the client', async () => {
-    s = await start();
+    s = await startTracked();
     const answer = await post(s.url, STREAMED);
     expect(answer.status).to.equal(200);
     const { text, body } = sent(s.upstream);
@@ -99,7 +103,7 @@ describe('the client request text sent upstream', () => {
   });
 
   it('sends a stream request that asked for usage itself exactly as written', async () => {
-    s = await start();
+    s = await startTracked();
     const text = STREAMED.replace('"stream":true', '"stream":true,"stream_options":{"include_usage":true}');
     const answer = await post(s.url, text);
     expect(answer.status).to.equal(200);
@@ -108,7 +112,7 @@ describe('the client request text sent upstream', () => {
   });
 
   it('serialises the request again when it must differ from the text', async () => {
-    s = await start();
+    s = await startTracked();
     const cases: { text: string; check(body: Record<string, unknown>): void }[] = [
       {
         // stream_options the client wrote without usage: the gateway's own value wins.
@@ -141,7 +145,7 @@ describe('the client request text sent upstream', () => {
   });
 
   it('sends what a guardrail rewrote, never the text the client wrote', async () => {
-    s = await start((config) => ({
+    s = await startTracked((config) => ({
       ...config,
       guardrails: {
         default: 'standard',
@@ -168,7 +172,7 @@ describe('the client request text sent upstream', () => {
           await next();
         },
     });
-    s = await start(
+    s = await startTracked(
       (config) => ({ ...config, pipeline: ['accounting', 'auth', 'shout', 'policy', 'route'] }),
       [editInPlace as AnyStageFactory],
     );
