@@ -52,9 +52,7 @@ export interface SseSplitter {
   end(): void;
 }
 
-/**
- * The same as a queue: bytes go in as they arrive from the socket, events come out one at a time.
- */
+/** The splitter as a queue: bytes go in as they arrive from the socket, events come out one at a time. */
 export interface SseQueue {
   feed(bytes: Uint8Array): void;
   /** Call at the end of the body; an event without its closing blank line is dropped, as the spec says. */
@@ -111,8 +109,10 @@ export function createSseSplitter(onItem: (item: SseItem) => boolean): SseSplitt
   let restBytes = 0;
   let general: { parser: EventSourceParser; decoder: StringDecoder } | undefined;
 
-  const deliver = (item: SseItem): void => {
+  /** Hands `item` on; true once the consumer wants no more. */
+  const deliver = (item: SseItem): boolean => {
     if (!stopped && onItem(item)) stopped = true;
+    return stopped;
   };
   const overflow = (): void => {
     if (overflowed) return;
@@ -163,7 +163,7 @@ export function createSseSplitter(onItem: (item: SseItem) => boolean): SseSplitt
       }
       if (bytes[value] === SPACE) value++;
       if (value === lineEnd) return handOver(bytes.subarray(at));
-      const stop = onItem({
+      const stop = deliver({
         kind: 'event',
         data: text === undefined ? bytes.toString('utf8', value, lineEnd) : text.slice(value, lineEnd),
         event: undefined,
@@ -172,10 +172,7 @@ export function createSseSplitter(onItem: (item: SseItem) => boolean): SseSplitt
         end: lineEnd + 2,
       });
       at = lineEnd + 2;
-      if (stop) {
-        stopped = true;
-        return;
-      }
+      if (stop) return;
     }
     if (at < bytes.length) keep(bytes.subarray(at));
   };

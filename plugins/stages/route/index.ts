@@ -109,8 +109,6 @@ function attemptFor(
   last: boolean,
 ) => Promise<unknown> {
   if (ctx.operation === 'embeddings') {
-    const options = (candidate: Candidate, signal: SignalLike, observed: ObservedAttempt | undefined) =>
-      callOptions(ctx, candidate, signal, observed?.headers, undefined);
     const request = ctx.request;
     return (candidate, signal, observed) => {
       const provider = providerFor(services, candidate);
@@ -121,17 +119,15 @@ function attemptFor(
           { param: 'model' },
         );
       }
-      return provider.embeddings(request, options(candidate, signal, observed));
+      return provider.embeddings(request, callOptions(ctx, candidate, signal, observed?.headers, undefined));
     };
   }
   const request = ctx.request;
   const text = requestTextOf(request);
   if (request.stream !== true) {
-    const options = (candidate: Candidate, signal: SignalLike, observed: ObservedAttempt | undefined) =>
-      callOptions(ctx, candidate, signal, observed?.headers, text);
     return (candidate, signal, observed) =>
       providerFor(services, candidate)
-        .chat(request, options(candidate, signal, observed))
+        .chat(request, callOptions(ctx, candidate, signal, observed?.headers, text))
         .then(answerOf);
   }
   // Always ask upstream for usage so the request can be accounted; the accounting stage hides
@@ -150,11 +146,9 @@ function attemptFor(
       : asked === undefined
         ? withUsageRequested(text)
         : undefined;
-  const options = (candidate: Candidate, signal: SignalLike, observed: ObservedAttempt | undefined) =>
-    callOptions(ctx, candidate, signal, observed?.headers, upstreamText);
   return (candidate, signal, observed, last) =>
     providerFor(services, candidate)
-      .chatStream(upstreamRequest, options(candidate, signal, observed))
+      .chatStream(upstreamRequest, callOptions(ctx, candidate, signal, observed?.headers, upstreamText))
       .then((result) => {
         // Nothing can replace this attempt's answer now: the client may have the headers while
         // the upstream works on its first token (`streaming.earlyHeaders`).
